@@ -1,0 +1,40 @@
+# pb: archive a ProBoards forum with small Unix tools.
+GO      ?= go
+BIN     := bin
+TOOLS   := pb-urls pb-fetch pb-parse pb-images pb-load
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: all build test test-deps vet demo bench clean fakeforum
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ ./cmd/... ./examples/fakeforum
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" >&2; exit 1)
+
+# The browser tests need Debian's Chromium; install it when missing (as root).
+test-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "installing chromium from Debian's packages" >&2; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
+	fi
+
+test: test-deps vet build
+	PB_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -timeout 15m ./...
+
+demo: build
+	./examples/demo.sh
+
+bench: build
+	./examples/bench.sh
+
+fakeforum: build
+	$(BIN)/fakeforum --addr 127.0.0.1:8080 --size medium
+
+clean:
+	rm -rf $(BIN) demo
