@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/alecthomas/kong"
 )
 
 // Exit statuses, as DESIGN.md sets them.
@@ -47,4 +49,22 @@ func Main(name string, fn RunFunc) {
 // (as with `| head`), which ends a command quietly.
 func IsBrokenPipe(err error) bool {
 	return errors.Is(err, syscall.EPIPE)
+}
+
+// Parse parses the command line into cli (a kong struct) with the usual
+// pb conventions: --help prints usage and exits 0, a usage error prints the
+// problem and exits ExitUsage.
+func Parse(name, description string, cli any, options ...kong.Option) *kong.Context {
+	options = append([]kong.Option{
+		kong.Name(name),
+		kong.Description(description),
+		kong.UsageOnError(),
+		kong.Exit(func(code int) {
+			if code != 0 {
+				code = ExitUsage
+			}
+			os.Exit(code)
+		}),
+	}, options...)
+	return kong.Parse(cli, options...)
 }
