@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# demo.sh — what `make demo` runs: start the fake forum (size small) on a free
+# loopback port, mirror it into demo/ with examples/mirror.sh, print what was
+# archived and a few example queries, and stop the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$PWD/bin
+out=${DEMO_DIR:-demo}
+rm -rf "$out"
+mkdir -p "$out"
+addr_file=$(mktemp)
+"$bin/fakeforum" --addr 127.0.0.1:0 --size small --seed 1 --addr-file "$addr_file" \
+  --truth "$out/truth.ndjson" 2>"$out/fakeforum.log" &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -f "$addr_file"' EXIT
+for _ in $(seq 100); do [ -s "$addr_file" ] && break; sleep 0.1; done
+site=$(cat "$addr_file")
+[ -n "$site" ] || { echo "demo: the fake forum did not start; see $out/fakeforum.log" >&2; exit 1; }
+echo "demo: fake forum at $site (its ground truth: $out/truth.ndjson)"
+start=$(date +%s%N)
+PB_FETCH_FLAGS="--delay 0" ./examples/mirror.sh "$site" "$out"
+end=$(date +%s%N)
+ms=$(((end - start) / 1000000))
+printf 'demo: mirrored in %d.%03d s into %s/forum.db and %s/images/ (%s files)\n' \
+  $((ms / 1000)) $((ms % 1000)) "$out" "$out" "$(ls "$out/images" | wc -l)"
+
+if command -v sqlite3 >/dev/null; then
+  echo
+  echo '$ sqlite3 demo/forum.db "SELECT u.name, count(*) AS posts FROM post p JOIN user u ON u.id = p.user_id GROUP BY u.id ORDER BY posts DESC LIMIT 5"'
+  sqlite3 -column -header "$out/forum.db" \
+    "SELECT u.name, count(*) AS posts FROM post p JOIN user u ON u.id = p.user_id GROUP BY u.id ORDER BY posts DESC LIMIT 5"
+  echo
+  echo '$ sqlite3 demo/forum.db "SELECT t.title, p.name AS poll, o.name AS answer, o.votes FROM poll p JOIN thread t ON t.id = p.id JOIN poll_option o ON o.poll_id = p.id LIMIT 6"'
+  sqlite3 -column -header "$out/forum.db" \
+    "SELECT t.title, p.name AS poll, o.name AS answer, o.votes FROM poll p JOIN thread t ON t.id = p.id JOIN poll_option o ON o.poll_id = p.id LIMIT 6"
+fi
+if command -v jq >/dev/null; then
+  echo
+  echo '$ jq -c '"'"'select(.type == "post" and .guest_name) | {id, guest_name}'"'"' demo/truth.ndjson | head -3'
+  jq -c 'select(.type == "post" and .guest_name) | {id, guest_name}' "$out/truth.ndjson" | head -3
+fi

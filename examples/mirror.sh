@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# mirror.sh SITE_URL OUT_DIR — archive a whole ProBoards forum into
+# OUT_DIR/forum.db and OUT_DIR/images/, resuming wherever an earlier run stopped.
+#
+# It runs the crawl loop of DESIGN.md until the frontier is empty:
+#   pb-urls pending DB | pb-fetch | pb-parse | pb-images -o IMAGES | pb-load DB
+# Environment:
+#   PB_FETCH_FLAGS  extra pb-fetch flags, e.g. "--delay 0" for the fake forum
+#   PB_IMAGES_FLAGS extra pb-images flags (default: PB_FETCH_FLAGS)
+#   PB_RENDER       "1" forces --render, "0" disables it; default: on when Chromium is installed
+#   PB_MAX_PASSES   stop after this many passes (default 1000)
+# Kill it at any moment (Ctrl-C, SIGKILL, a reboot) and run it again: nothing is lost.
+set -u
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 SITE_URL OUT_DIR" >&2
+  exit 2
+fi
+site=$1
+out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+# Prefer the binaries built by `make build`; fall back to $PATH.
+if [ -x "$here/../bin/pb-urls" ]; then PATH="$here/../bin:$PATH"; fi
+for tool in pb-urls pb-fetch pb-parse pb-images pb-load; do
+  command -v "$tool" >/dev/null || { echo "mirror: $tool not found (run make build)" >&2; exit 2; }
+done
+
+db=$out/forum.db
+mkdir -p "$out/images" || exit 2
+read -r -a fetch_flags <<<"${PB_FETCH_FLAGS:-}"
+read -r -a images_flags <<<"${PB_IMAGES_FLAGS-${PB_FETCH_FLAGS:-}}"
+
+render=()
+case "${PB_RENDER:-auto}" in
+  1) render=(--render) ;;
+  0) ;;
+  *) if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then render=(--render); fi ;;
+esac
+
+# Seeding is idempotent: pb-load adds the home page only if it is new.
+pb-urls --site "$site" forum | pb-load -q "$db" || exit 2
+
+pass=0
+stalled=0
+last=""
+while :; do
+  pending=$(pb-urls pending "${render[@]}" "$db" | wc -l)
+  [ "$pending" -eq 0 ] && break
+  pass=$((pass + 1))
+  if [ "$pass" -gt "${PB_MAX_PASSES:-1000}" ]; then
+    echo "mirror: stopping after ${PB_MAX_PASSES:-1000} passes with $pending pages pending" >&2
+    break
+  fi
+  echo "mirror: pass $pass: $pending pages to fetch" >&2
+  pb-urls pending "${render[@]}" "$db" |
+    pb-fetch -q "${render[@]}" "${fetch_flags[@]}" |
+    pb-parse |
+    pb-images -q -o "$out/images" "${images_flags[@]}" |
+    pb-load -q "$db"
+  status=("${PIPESTATUS[@]}")
+  # pb-load exiting 2 means the database is unusable: stop. Other stages
+  # exiting 1 means some pages failed; they stay in the frontier and are retried.
+  if [ "${status[4]}" -ge 2 ]; then
+    echo "mirror: pb-load failed (exit ${status[4]}); stopping" >&2
+    exit 2
+  fi
+  # Failed pages are retried a bounded number of times; stop if nothing moves.
+  now=$(pb-urls status "$db" --crawl-only 2>/dev/null)
+  if [ "$now" = "$last" ]; then stalled=$((stalled + 1)); else stalled=0; fi
+  last=$now
+  if [ "$stalled" -ge 3 ]; then
+    echo "mirror: no progress in 3 passes; $pending pages left (see: pb-urls pending $db)" >&2
+    break
+  fi
+done
+
+pb-urls status "$db"
