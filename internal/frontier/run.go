@@ -2,7 +2,6 @@ package frontier
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/record"
+	"github.com/pb-archive/pb/internal/store"
 )
 
 // Options are pb-urls' flags and arguments.
@@ -25,12 +25,8 @@ type Options struct {
 	Args        []string `arg:"" help:"forum | members | user ID | board ID | thread ID | URL | pending DB | refresh DB | status DB"`
 }
 
-// OpenDB opens an existing archive database; pb-urls never creates one.
-// Set by the command so this package does not depend on the store's setup.
-type OpenDB func(path string) (*sql.DB, func() error, error)
-
 // Run is pb-urls.
-func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Options, open OpenDB) (int, error) {
+func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Options) (int, error) {
 	w := record.NewWriter(stdout)
 	defer w.Flush()
 	switch o.Args[0] {
@@ -41,11 +37,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		if _, err := os.Stat(o.Args[1]); err != nil {
 			return cli.ExitUsage, fmt.Errorf("no archive database at %s (seed one with: pb-urls --site URL forum | pb-load %s)", o.Args[1], o.Args[1])
 		}
-		db, closeDB, err := open(o.Args[1])
+		st, err := store.Open(o.Args[1])
 		if err != nil {
 			return cli.ExitUsage, err
 		}
-		defer closeDB()
+		defer st.Close()
+		db := st.DB
 		if o.Args[0] == "status" {
 			if err := Status(ctx, db, stdout, o.CrawlOnly); err != nil {
 				return cli.ExitPartial, err
