@@ -1,0 +1,240 @@
+// Package e2e runs the real binaries through real pipes against the fake
+// forum and compares the archive with the forum's ground truth.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pb-archive/pb/internal/fakeforum"
+	"github.com/pb-archive/pb/internal/store"
+)
+
+// binDir holds the tools built once for all tests.
+var binDir string
+
+// root is the repository's top directory.
+var root string
+
+func TestMain(m *testing.M) {
+	_, file, _, _ := runtime.Caller(0)
+	root = filepath.Dir(filepath.Dir(file))
+	dir, err := os.MkdirTemp("", "pb-e2e-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	binDir = dir
+	build := exec.Command("go", "build", "-o", dir+"/", "./cmd/...")
+	build.Dir = root
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the tools:", err)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// entityTables are the tables that hold what the forum says; the crawl
+// table and clock columns describe the archive's own history.
+var entityTables = []string{
+	"category", "board", "moderator", "thread", "post", "post_like", "poll", "poll_option",
+	"poll_voter", "user", "shoutbox_post", "image", "image_status", "avatar",
+}
+
+// browserTables can only be filled by a rendered page.
+var browserTables = map[string]bool{"moderator": true, "poll_voter": true}
+
+// accessLog collects the fake forum's NDJSON access log.
+type accessLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (a *accessLog) Write(p []byte) (int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.buf.Write(p)
+}
+
+// entry is one access-log line.
+type entry struct {
+	TimeNS int64  `json:"time_ns"`
+	Method string `json:"method"`
+	Host   string `json:"host"`
+	Path   string `json:"path"`
+	Status int    `json:"status"`
+	Fault  string `json:"fault"`
+}
+
+// entries returns the log so far and empties it.
+func (a *accessLog) take(t *testing.T) []entry {
+	t.Helper()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []entry
+	sc := bufio.NewScanner(&a.buf)
+	for sc.Scan() {
+		var e entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("access log: %v: %s", err, sc.Text())
+		}
+		out = append(out, e)
+	}
+	a.buf.Reset()
+	return out
+}
+
+// forum is a fake forum served on 127.0.0.1 for one test.
+type forum struct {
+	*fakeforum.Forum
+	URL string
+	log *accessLog
+}
+
+func startForum(t *testing.T, cfg fakeforum.Config) *forum {
+	t.Helper()
+	log := &accessLog{}
+	cfg.AccessLog = log
+	f, err := fakeforum.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return &forum{Forum: f, URL: srv.URL, log: log}
+}
+
+// truthDump loads the forum's ground truth with pb-load into a fresh
+// database and dumps the entity tables.
+func (f *forum) truthDump(t *testing.T) map[string][]string {
+	t.Helper()
+	dir := t.TempDir()
+	var truth bytes.Buffer
+	if err := f.WriteTruth(&truth, f.URL); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "truth.db")
+	run(t, nil, &truth, "pb-load", "-q", db)
+	return dump(t, db)
+}
+
+func dump(t *testing.T, db string) map[string][]string {
+	t.Helper()
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d, err := store.Dump(st.DB, entityTables...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// without returns a copy of d without the given tables.
+func without(d map[string][]string, skip map[string]bool) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range d {
+		if !skip[k] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// run runs one of the built tools and fails the test on exit status 2.
+func run(t *testing.T, env []string, stdin *bytes.Buffer, tool string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(binDir, tool), args...)
+	cmd.Env = append(os.Environ(), env...)
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code >= 2 || (err != nil && code < 0) {
+		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, errb.String())
+	}
+	return out.String()
+}
+
+// mirror runs examples/mirror.sh against site into out and returns its stderr.
+func mirror(t *testing.T, site, out string, env ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "examples", "mirror.sh"), site, out)
+	cmd.Env = append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH"))
+	cmd.Env = append(cmd.Env, env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("mirror.sh: %v\n%s\n%s", err, o.String(), e.String())
+	}
+	return e.String() + o.String()
+}
+
+// chromium returns the browser for render tests, skipping when none is installed.
+func chromium(t *testing.T) string {
+	for _, p := range []string{os.Getenv("PB_CHROMIUM"), "/usr/bin/chromium"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium (make test installs Debian's chromium)")
+	return ""
+}
+
+// requireEqual fails with a readable diff when the archive differs from the truth.
+func requireEqual(t *testing.T, what string, want, got map[string][]string) {
+	t.Helper()
+	if d := store.Diff(want, got, 8); d != "" {
+		t.Fatalf("%s differs from the truth (- truth, + archive):\n%s", what, d)
+	}
+	var n int
+	for _, rows := range got {
+		n += len(rows)
+	}
+	if n == 0 {
+		t.Fatalf("%s: empty archive", what)
+	}
+}
+
+// pathsOf lists the distinct paths of successful GETs to the forum host.
+func pathsOf(es []entry, host string) []string {
+	seen := map[string]bool{}
+	for _, e := range es {
+		if e.Status == 200 && e.Host == host {
+			seen[e.Path] = true
+		}
+	}
+	var out []string
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
