@@ -140,6 +140,7 @@ CREATE TABLE IF NOT EXISTS crawl (
   attempts    INTEGER NOT NULL DEFAULT 0,
   last_error  TEXT,
   http_status INTEGER,
+  fetched_at  INTEGER,          -- ms: fetch time of the last outcome applied; older or equal ones are replays
   parent      TEXT,
   seq         INTEGER NOT NULL, -- discovery order
   added_at    INTEGER NOT NULL, -- ms
@@ -157,6 +158,18 @@ CREATE TABLE IF NOT EXISTS post_revision (
   last_edited  INTEGER,
   PRIMARY KEY (post_id, seen_at)
 );
+
+-- A post whose message changes keeps its earlier version. seen_at is made
+-- unique per post so two changes in the same millisecond are both kept.
+CREATE TRIGGER IF NOT EXISTS post_keep_revision AFTER UPDATE OF message ON post
+WHEN old.message IS NOT NULL AND new.message IS NOT old.message
+BEGIN
+  INSERT INTO post_revision (post_id, seen_at, message, edit_user_id, last_edited)
+  VALUES (old.id,
+          max(CAST(unixepoch('subsec') * 1000 AS INTEGER),
+              COALESCE((SELECT max(seen_at) + 1 FROM post_revision WHERE post_id = old.id), 0)),
+          old.message, old.edit_user_id, old.last_edited);
+END;
 
 -- Posts that vanished from the forum: kept, but marked.
 CREATE TABLE IF NOT EXISTS post_deleted (

@@ -1,0 +1,525 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ncruces/go-sqlite3"
+
+	"github.com/pb-archive/pb/internal/record"
+)
+
+// Names and groups of the user rows pb-load makes for authors without a
+// ProBoards profile.
+const (
+	DeletedUserName  = "Deleted User"
+	DeletedUserGroup = "Deleted"
+	StaffUserName    = "ProBoards Staff" // when the page gives no staff name
+	StaffUserGroup   = "Staff"
+	GuestGroup       = "Guest"
+)
+
+// arg is one value to bind; a small tagged union so binding a record
+// allocates nothing.
+type arg struct {
+	kind uint8
+	i    int64
+	s    string
+}
+
+const (
+	argNull uint8 = iota
+	argInt
+	argText
+)
+
+func null() arg           { return arg{} }
+func integer(v int64) arg { return arg{kind: argInt, i: v} }
+func text(v string) arg   { return arg{kind: argText, s: v} }
+
+func optInt(p *int64) arg {
+	if p == nil {
+		return null()
+	}
+	return integer(*p)
+}
+
+func optText(p *string) arg {
+	if p == nil {
+		return null()
+	}
+	return text(*p)
+}
+
+// optBool stores booleans as 0 and 1, as the Python scraper did.
+func optBool(p *bool) arg {
+	switch {
+	case p == nil:
+		return null()
+	case *p:
+		return integer(1)
+	}
+	return integer(0)
+}
+
+// nonEmpty treats "" as absent, for fields whose Go type cannot say "unknown".
+func nonEmpty(s string) arg {
+	if s == "" {
+		return null()
+	}
+	return text(s)
+}
+
+func nonZero(v int64) arg {
+	if v == 0 {
+		return null()
+	}
+	return integer(v)
+}
+
+// bind binds args to the statement's parameters ?1..?n; a statement that
+// uses fewer parameters than args gets only the first ones.
+func bind(s *sqlite3.Stmt, args []arg) error {
+	n := min(s.BindCount(), len(args))
+	for i := 0; i < n; i++ {
+		var err error
+		switch a := args[i]; a.kind {
+		case argInt:
+			err = s.BindInt64(i+1, a.i)
+		case argText:
+			err = s.BindText(i+1, a.s)
+		default:
+			err = s.BindNull(i + 1)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TableStats counts the rows a load inserted and changed in one table.
+// Records that changed nothing (repeats) count in neither.
+type TableStats struct {
+	Inserted int64
+	Updated  int64
+}
+
+// upsert is an insert-if-absent statement and an update-if-different
+// statement on the same parameters; running the second only when the first
+// did nothing tells inserted, updated and unchanged rows apart.
+type upsert struct {
+	conn  *sqlite3.Conn
+	ins   *sqlite3.Stmt
+	upd   *sqlite3.Stmt // nil for set tables, whose rows never change
+	stats *TableStats
+}
+
+// exec applies args and reports whether a row was inserted.
+func (u *upsert) exec(args []arg) (inserted bool, err error) {
+	if err := bind(u.ins, args); err != nil {
+		return false, err
+	}
+	if err := u.ins.Exec(); err != nil {
+		return false, err
+	}
+	if u.conn.Changes() > 0 {
+		u.stats.Inserted++
+		return true, nil
+	}
+	if u.upd == nil {
+		return false, nil
+	}
+	if err := bind(u.upd, args); err != nil {
+		return false, err
+	}
+	if err := u.upd.Exec(); err != nil {
+		return false, err
+	}
+	if u.conn.Changes() > 0 {
+		u.stats.Updated++
+	}
+	return false, nil
+}
+
+// Crawl bookkeeping. url and link records add a page to the frontier only
+// if it is absent: a done page is never reset and state never goes back.
+// The update only fills a missing kind and keeps the smallest parent URL,
+// so the row does not depend on which page linked to it first.
+const (
+	sqlCrawlAdd = `INSERT INTO crawl (url, render, kind, parent, seq, added_at)
+	  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING`
+	sqlCrawlLink = `UPDATE crawl SET kind = COALESCE(kind, ?3),
+	    parent = CASE WHEN ?4 IS NOT NULL AND (parent IS NULL OR ?4 < parent) THEN ?4 ELSE parent END
+	  WHERE url = ?1 AND render = ?2
+	    AND ((kind IS NULL AND ?3 IS NOT NULL) OR (?4 IS NOT NULL AND (parent IS NULL OR ?4 < parent)))`
+
+	// Outcomes: parameters ?1 url, ?2 render, ?3 kind, ?4 now, ?5
+	// http_status, ?6 fetched_at, ?7 reason, ?8 seq. An outcome whose
+	// fetched_at is not newer than the one last applied is a replay (a
+	// rerun of the same input) or stale, and changes nothing, so reruns
+	// do not count failed attempts twice.
+	sqlOutcomeAdd = `INSERT INTO crawl (url, render, kind, seq, added_at)
+	  VALUES (?1, ?2, ?3, ?8, ?4) ON CONFLICT DO NOTHING`
+	outcomeIsNew   = `url = ?1 AND render = ?2 AND (?6 IS NULL OR fetched_at IS NULL OR ?6 > fetched_at)`
+	sqlOutcomeDone = `UPDATE crawl SET state = 'done', done_at = ?4, http_status = COALESCE(?5, http_status),
+	    fetched_at = COALESCE(?6, fetched_at), kind = COALESCE(kind, ?3)
+	  WHERE ` + outcomeIsNew
+	sqlOutcomeFailed = `UPDATE crawl SET state = 'failed', attempts = attempts + 1, last_error = ?7,
+	    http_status = COALESCE(?5, http_status), fetched_at = COALESCE(?6, fetched_at), kind = COALESCE(kind, ?3)
+	  WHERE ` + outcomeIsNew
+
+	// The next discovery number: the largest seq of each state is one
+	// index lookup in crawl_state, so this stays fast on a big frontier.
+	sqlMaxSeq = `SELECT max(m) FROM (
+	    SELECT max(seq) AS m FROM crawl WHERE state = 'pending'
+	    UNION ALL SELECT max(seq) FROM crawl WHERE state = 'done'
+	    UNION ALL SELECT max(seq) FROM crawl WHERE state = 'failed')`
+)
+
+// Special users. Guests and deleted users always get the same row. Staff
+// all share id -3; its name is the staff name the pages give, and when they
+// give several, the alphabetically first, so the row does not depend on
+// the order posts arrive in.
+var (
+	sqlGuest   = `INSERT INTO "user" (id, name, "group") VALUES (?1, ?2, '` + GuestGroup + `') ON CONFLICT DO NOTHING`
+	sqlDeleted = fmt.Sprintf(`INSERT INTO "user" (id, name, "group") VALUES (%d, '%s', '%s') ON CONFLICT DO NOTHING`,
+		record.DeletedUserID, DeletedUserName, DeletedUserGroup)
+	sqlStaffAdd = fmt.Sprintf(`INSERT INTO "user" (id, name, "group") VALUES (%d, ?1, '%s') ON CONFLICT DO NOTHING`,
+		record.StaffUserID, StaffUserGroup)
+	sqlStaffName = fmt.Sprintf(`UPDATE "user" SET name = ?1 WHERE id = %d AND ?1 != '%s'
+	    AND (name IS NULL OR name = '%s' OR ?1 < name)`, record.StaffUserID, StaffUserName, StaffUserName)
+)
+
+// applier applies decoded records to the database through one connection
+// and its prepared statements. It is not safe for concurrent use.
+type applier struct {
+	conn *sqlite3.Conn
+	now  func() int64 // ms since the epoch
+
+	category, board, moderator, thread, post, like     *upsert
+	poll, pollOption, pollVoter, user, shoutbox, image *upsert
+	imageStatus, avatar                                *upsert
+	guest, deleted, staff, crawlAdd, outcomeAdd        *upsert
+	outcomeDone, outcomeFailed, maxSeq                 *sqlite3.Stmt
+	stmts                                              []*sqlite3.Stmt
+
+	stats     map[string]*TableStats
+	seq       int64          // last discovery number handed out
+	known     map[int64]bool // guest and deleted rows already written
+	lastStaff string         // staff name last merged, to skip repeats
+	args      []arg          // scratch
+}
+
+func newApplier(conn *sqlite3.Conn) (a *applier, err error) {
+	a = &applier{
+		conn:  conn,
+		now:   func() int64 { return time.Now().UnixMilli() },
+		stats: map[string]*TableStats{},
+		known: map[int64]bool{},
+	}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	prep := func(sql string) *sqlite3.Stmt {
+		if err != nil || sql == "" {
+			return nil
+		}
+		var s *sqlite3.Stmt
+		s, _, err = conn.Prepare(sql)
+		if err != nil {
+			err = fmt.Errorf("preparing %q: %w", sql, err)
+			return nil
+		}
+		a.stmts = append(a.stmts, s)
+		return s
+	}
+	pair := func(tableName, ins, upd string) *upsert {
+		st := a.stats[tableName]
+		if st == nil {
+			st = &TableStats{}
+			a.stats[tableName] = st
+		}
+		return &upsert{conn: conn, ins: prep(ins), upd: prep(upd), stats: st}
+	}
+	of := func(t table) *upsert { return pair(t.name, t.insertSQL(), t.updateSQL()) }
+
+	a.category, a.board, a.moderator = of(tCategory), of(tBoard), of(tModerator)
+	a.thread, a.post, a.like = of(tThread), of(tPost), of(tLike)
+	a.poll, a.pollOption, a.pollVoter = of(tPoll), of(tPollOption), of(tPollVoter)
+	a.user, a.shoutbox, a.image = of(tUser), of(tShoutbox), of(tImage)
+	a.imageStatus, a.avatar = of(tImageStatus), of(tAvatar)
+	a.guest = pair("user", sqlGuest, "")
+	a.deleted = pair("user", sqlDeleted, "")
+	a.staff = pair("user", sqlStaffAdd, sqlStaffName)
+	a.crawlAdd = pair("crawl", sqlCrawlAdd, sqlCrawlLink)
+	a.outcomeAdd = pair("crawl", sqlOutcomeAdd, "")
+	a.outcomeDone = prep(sqlOutcomeDone)
+	a.outcomeFailed = prep(sqlOutcomeFailed)
+	a.maxSeq = prep(sqlMaxSeq)
+	return a, err
+}
+
+func (a *applier) close() {
+	for _, s := range a.stmts {
+		s.Close()
+	}
+	a.stmts = nil
+}
+
+// begin opens a write transaction and reads where discovery numbers stand
+// (another process may have added pages since the last batch).
+func (a *applier) begin() error {
+	if err := a.conn.Exec(`BEGIN IMMEDIATE`); err != nil {
+		return err
+	}
+	a.seq = 0
+	if a.maxSeq.Step() {
+		a.seq = a.maxSeq.ColumnInt64(0)
+	}
+	if err := a.maxSeq.Reset(); err != nil {
+		a.conn.Exec(`ROLLBACK`)
+		return err
+	}
+	return nil
+}
+
+func (a *applier) commit() error { return a.conn.Exec(`COMMIT`) }
+
+func (a *applier) rollback() error { return a.conn.Exec(`ROLLBACK`) }
+
+// isRecordError tells an error caused by one record's values (it is
+// reported and skipped; the statement's changes are undone by SQLite) from
+// one that stops the load (I/O, a full disk, a corrupt file).
+func isRecordError(err error) bool {
+	for _, code := range []sqlite3.ErrorCode{sqlite3.CONSTRAINT, sqlite3.MISMATCH, sqlite3.TOOBIG, sqlite3.RANGE} {
+		if errors.Is(err, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply writes one decoded record inside the current transaction.
+func (a *applier) apply(rec any) error {
+	args := a.args[:0]
+	defer func() { a.args = args[:0] }()
+	switch r := rec.(type) {
+	case *record.URL:
+		return a.addPage(r.URL, r.Render, r.Kind, "")
+	case *record.Link:
+		return a.addPage(r.URL, r.Render, r.Kind, r.From)
+	case *record.Outcome:
+		return a.outcome(r)
+
+	case *record.Category:
+		args = append(args, integer(r.ID), optText(r.Name))
+		_, err := a.category.exec(args)
+		return err
+	case *record.Board:
+		args = append(args, integer(r.ID), optInt(r.CategoryID), optText(r.Description), optText(r.Name),
+			optInt(r.ParentID), optBool(r.PasswordProtected), optText(r.URL))
+		_, err := a.board.exec(args)
+		return err
+	case *record.Moderator:
+		if err := a.special(r.UserID); err != nil {
+			return err
+		}
+		args = append(args, integer(r.BoardID), integer(r.UserID))
+		_, err := a.moderator.exec(args)
+		return err
+	case *record.Thread:
+		author, err := a.author(r.UserID, r.GuestName, nil)
+		if err != nil {
+			return err
+		}
+		args = append(args, integer(r.ID), optBool(r.Announcement), optInt(r.BoardID), optBool(r.Locked),
+			optBool(r.Sticky), optText(r.Title), optText(r.URL), author, optInt(r.Views))
+		_, err = a.thread.exec(args)
+		return err
+	case *record.Post:
+		author, err := a.author(r.UserID, r.GuestName, r.StaffName)
+		if err != nil {
+			return err
+		}
+		editor, err := a.author(r.EditUserID, r.EditGuestName, nil)
+		if err != nil {
+			return err
+		}
+		args = append(args, integer(r.ID), optInt(r.Date), editor, optInt(r.LastEdited), optText(r.Message),
+			optInt(r.ThreadID), optText(r.URL), author)
+		_, err = a.post.exec(args)
+		return err
+	case *record.Like:
+		if err := a.special(r.UserID); err != nil {
+			return err
+		}
+		args = append(args, integer(r.PostID), integer(r.UserID))
+		_, err := a.like.exec(args)
+		return err
+	case *record.Poll:
+		args = append(args, integer(r.ID), optText(r.Name))
+		_, err := a.poll.exec(args)
+		return err
+	case *record.PollOption:
+		args = append(args, integer(r.ID), integer(r.PollID), optText(r.Name), optInt(r.Votes))
+		_, err := a.pollOption.exec(args)
+		return err
+	case *record.PollVoter:
+		if err := a.special(r.UserID); err != nil {
+			return err
+		}
+		args = append(args, integer(r.PollID), integer(r.UserID))
+		_, err := a.pollVoter.exec(args)
+		return err
+	case *record.User:
+		args = append(args, integer(r.ID), optInt(r.Age), optText(r.Birthdate), optInt(r.DateRegistered),
+			optText(r.Email), optText(r.InstantMessengers), optText(r.Gender), optText(r.Group),
+			optInt(r.LastOnline), optText(r.LatestStatus), optText(r.Location), optText(r.Name),
+			optInt(r.PostCount), optText(r.Signature), optText(r.URL), optText(r.Username),
+			optText(r.Website), optText(r.WebsiteURL))
+		_, err := a.user.exec(args)
+		return err
+	case *record.ShoutboxPost:
+		author, err := a.author(r.UserID, r.GuestName, nil)
+		if err != nil {
+			return err
+		}
+		args = append(args, integer(r.ID), optInt(r.Date), optText(r.Message), author)
+		_, err = a.shoutbox.exec(args)
+		return err
+	case *record.Image:
+		id := record.ImageID(r.URL)
+		args = append(args, integer(id), nonEmpty(r.Description), optText(r.Filename), optText(r.MD5Hash),
+			optInt(r.Size), text(r.URL))
+		if _, err := a.image.exec(args); err != nil {
+			return err
+		}
+		if r.Status == nil && r.HTTPStatus == nil && r.PostID == nil {
+			return nil
+		}
+		var httpStatus arg
+		if r.HTTPStatus != nil {
+			httpStatus = integer(int64(*r.HTTPStatus))
+		}
+		args = append(args[:0], integer(id), optText(r.Status), httpStatus, optInt(r.PostID))
+		_, err := a.imageStatus.exec(args)
+		return err
+	case *record.Avatar:
+		// The image row may come later (or never): create it with its URL
+		// so the avatar always resolves, whatever the order.
+		id := record.ImageID(r.URL)
+		args = append(args, integer(id), null(), null(), null(), null(), text(r.URL))
+		if _, err := a.image.exec(args); err != nil {
+			return err
+		}
+		args = append(args[:0], integer(r.UserID), integer(id))
+		_, err := a.avatar.exec(args)
+		return err
+	}
+	return fmt.Errorf("store: no table for %T", rec)
+}
+
+// author resolves who wrote something to a user id, writing the user row of
+// a guest, a deleted user or ProBoards staff. No author at all binds NULL,
+// which keeps the author an earlier record gave.
+func (a *applier) author(userID *int64, guestName, staffName *string) (arg, error) {
+	switch {
+	case userID != nil:
+		if *userID == record.StaffUserID {
+			return integer(*userID), a.ensureStaff(staffName)
+		}
+		return integer(*userID), a.special(*userID)
+	case guestName != nil && *guestName != "":
+		id := record.GuestID(*guestName)
+		if a.known[id] {
+			return integer(id), nil
+		}
+		if _, err := a.guest.exec([]arg{integer(id), text(*guestName)}); err != nil {
+			return null(), err
+		}
+		a.known[id] = true
+		return integer(id), nil
+	}
+	return null(), nil
+}
+
+// special writes the row of a deleted user or of staff when id is one.
+func (a *applier) special(id int64) error {
+	switch id {
+	case record.StaffUserID:
+		return a.ensureStaff(nil)
+	case record.DeletedUserID:
+		if a.known[id] {
+			return nil
+		}
+		if _, err := a.deleted.exec(nil); err != nil {
+			return err
+		}
+		a.known[id] = true
+	}
+	return nil
+}
+
+func (a *applier) ensureStaff(name *string) error {
+	n := StaffUserName
+	if name != nil && *name != "" {
+		n = *name
+	}
+	if n == a.lastStaff {
+		return nil
+	}
+	if _, err := a.staff.exec([]arg{text(n)}); err != nil {
+		return err
+	}
+	a.lastStaff = n
+	return nil
+}
+
+// addPage adds a page to the crawl frontier if it is not there yet.
+func (a *applier) addPage(url string, render bool, kind, parent string) error {
+	inserted, err := a.crawlAdd.exec([]arg{text(url), boolInt(render), nonEmpty(kind), nonEmpty(parent),
+		integer(a.seq + 1), integer(a.now())})
+	if inserted {
+		a.seq++
+	}
+	return err
+}
+
+// outcome closes a page: done, or one more failed attempt. A page not in
+// the frontier yet is added first, so no outcome is lost.
+func (a *applier) outcome(o *record.Outcome) error {
+	args := []arg{text(o.URL), boolInt(o.Render), nonEmpty(o.Kind), integer(a.now()),
+		nonZero(int64(o.HTTPStatus)), nonZero(o.FetchedAt), nonEmpty(o.Reason), integer(a.seq + 1)}
+	inserted, err := a.outcomeAdd.exec(args)
+	if err != nil {
+		return err
+	}
+	if inserted {
+		a.seq++
+	}
+	stmt := a.outcomeDone
+	if o.Status == record.OutcomeFailed {
+		stmt = a.outcomeFailed
+	}
+	if err := bind(stmt, args); err != nil {
+		return err
+	}
+	if err := stmt.Exec(); err != nil {
+		return err
+	}
+	if a.conn.Changes() > 0 && !inserted {
+		a.stats["crawl"].Updated++
+	}
+	return nil
+}
+
+func boolInt(b bool) arg {
+	if b {
+		return integer(1)
+	}
+	return integer(0)
+}
