@@ -15,9 +15,9 @@ import (
 
 func main() {
 	var opts frontier.Options
-	cli.Parse("pb-urls", "Print the pages to fetch: the start of a job (forum, members, user ID, board ID, "+
-		"thread ID, or a forum URL), the frontier of an archive (pending DB), a refresh of it (refresh DB), "+
-		"or its status (status DB).", &opts)
+	kctx := cli.Parse("pb-urls", "Print the url records of the pages to fetch: the start of a job, "+
+		"or the frontier of an archive.", &opts)
+	opts.Command = kctx.Command()
 	cli.Main("pb-urls", func(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 		return frontier.Run(ctx, stdin, stdout, stderr, opts)
 	})

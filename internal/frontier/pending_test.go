@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alecthomas/kong"
 	"github.com/pb-archive/pb/internal/record"
 	"github.com/pb-archive/pb/internal/store"
 )
@@ -26,10 +27,21 @@ func load(t *testing.T, path string, lines ...string) {
 	}
 }
 
+// runURLs parses args as pb-urls' command line would and runs it.
 func runURLs(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	var o Options
+	k, err := kong.New(&o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kctx, err := k.Parse(args)
+	if err != nil {
+		t.Fatalf("pb-urls %q: %v", args, err)
+	}
+	o.Command = kctx.Command()
 	var out, errb bytes.Buffer
-	code, err := Run(context.Background(), io.MultiReader(), &out, &errb, Options{MaxAttempts: 3, Args: args})
+	code, err := Run(context.Background(), io.MultiReader(), &out, &errb, o)
 	if err != nil {
 		errb.WriteString(err.Error())
 	}
@@ -79,7 +91,7 @@ func TestPendingRefreshAndStatusOnARealArchive(t *testing.T) {
 		load(t, db, `{"type":"outcome","url":"http://f/thread/12/c","kind":"thread","status":"failed","reason":"http 500","entities":0}`)
 	}
 
-	out, errs, code := runURLs(t, "pending", db)
+	out, errs, code := runURLs(t, "pending", "--max-attempts", "3", db)
 	if code != 0 {
 		t.Fatalf("pending exit %d: %s", code, errs)
 	}
@@ -87,14 +99,16 @@ func TestPendingRefreshAndStatusOnARealArchive(t *testing.T) {
 	if got := strings.Join(urlsOf(t, out), "|"); got != want {
 		t.Errorf("pending:\n got %s\nwant %s", got, want)
 	}
-	var ro bytes.Buffer
-	Run(context.Background(), nil, &ro, io.Discard, Options{MaxAttempts: 3, RenderOnly: true, Args: []string{"pending", db}})
-	if got := strings.Join(urlsOf(t, ro.String()), "|"); got != "/thread/10/a (render)" {
+	out, _, _ = runURLs(t, "pending", "--render-only", db)
+	if got := strings.Join(urlsOf(t, out), "|"); got != "/thread/10/a (render)" {
 		t.Errorf("pending --render-only = %s", got)
 	}
-	var lim bytes.Buffer
-	Run(context.Background(), nil, &lim, io.Discard, Options{MaxAttempts: 3, Limit: 2, Kind: "thread", Args: []string{"pending", db}})
-	if got := strings.Join(urlsOf(t, lim.String()), "|"); got != "/thread/10/a|/thread/10/a?page=2" {
+	out, _, _ = runURLs(t, "pending", db, "--render", "--kind", "thread", "--limit", "2")
+	if got := strings.Join(urlsOf(t, out), "|"); got != "/thread/10/a|/thread/10/a (render)" {
+		t.Errorf("pending --render --kind thread --limit 2 = %s", got)
+	}
+	out, _, _ = runURLs(t, "pending", db, "--kind", "thread", "--limit", "2")
+	if got := strings.Join(urlsOf(t, out), "|"); got != "/thread/10/a|/thread/10/a?page=2" {
 		t.Errorf("pending --kind thread --limit 2 = %s", got)
 	}
 
@@ -104,14 +118,14 @@ func TestPendingRefreshAndStatusOnARealArchive(t *testing.T) {
 		load(t, db, `{"type":"outcome","url":"http://f`+u+`","status":"done","entities":1}`)
 	}
 	load(t, db, `{"type":"outcome","url":"http://f/thread/10/a","render":true,"status":"done","entities":1}`)
-	if out, _, _ := runURLs(t, "pending", db); out != "" {
+	if out, _, _ := runURLs(t, "pending", "--render", "--max-attempts=3", db); out != "" {
 		t.Fatalf("finished archive still has pending pages: %s", out)
 	}
 	_, errs, code = runURLs(t, "refresh", db)
 	if code != 0 || !strings.Contains(errs, "re-queued") {
 		t.Fatalf("refresh exit %d: %s", code, errs)
 	}
-	out, _, _ = runURLs(t, "pending", db)
+	out, _, _ = runURLs(t, "pending", "--max-attempts=3", db)
 	want = "/thread/10/a?page=2|/thread/11/b|/thread/12/c|/board/2/b|/members|/"
 	if got := strings.Join(urlsOf(t, out), "|"); got != want {
 		t.Errorf("pending after refresh:\n got %s\nwant %s", got, want)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pb-archive/pb/internal/cli"
@@ -13,52 +14,79 @@ import (
 	"github.com/pb-archive/pb/internal/store"
 )
 
-// Options are pb-urls' flags and arguments.
+// Options are pb-urls' flags and commands (kong tags; Command says which ran).
 type Options struct {
-	Site        string   `help:"Forum base URL, e.g. https://name.proboards.com." env:"PB_SITE"`
-	Limit       int      `help:"pending: print at most N pages." placeholder:"N"`
-	Kind        string   `help:"pending: only pages of this kind (home, board, thread, members, user, css)." placeholder:"K"`
-	Render      bool     `help:"pending: include pages that need a browser (for pb-fetch --render)."`
-	RenderOnly  bool     `help:"pending: only pages that need a browser." name:"render-only"`
-	MaxAttempts int      `help:"pending: retry failed pages while they have fewer attempts than this." default:"5"`
-	CrawlOnly   bool     `help:"status: only the crawl frontier's counts." name:"crawl-only"`
-	Args        []string `arg:"" help:"forum | members | user ID | board ID | thread ID | URL | pending DB | refresh DB | status DB"`
+	Site string `help:"Forum base URL, e.g. https://name.proboards.com." env:"PB_SITE"`
+
+	Forum   struct{} `cmd:"" help:"The home page: archive the whole forum."`
+	Members struct{} `cmd:"" help:"The members list: every member's profile."`
+	User    idArg    `cmd:"" help:"One member's profile."`
+	Board   idArg    `cmd:"" help:"One board with its sub-boards and threads."`
+	Thread  idArg    `cmd:"" help:"One thread."`
+	URL     urlArg   `cmd:"" name:"url" default:"withargs" help:"Any forum URL; its kind is inferred (the default: pb-urls URL)."`
+	Pending struct {
+		dbArg
+		Limit       int    `help:"Print at most N pages." placeholder:"N"`
+		Kind        string `help:"Only pages of this kind (home, board, thread, members, user, css)." placeholder:"K"`
+		Render      bool   `help:"Include pages that need a browser (for pb-fetch --render)."`
+		RenderOnly  bool   `help:"Only pages that need a browser." name:"render-only"`
+		MaxAttempts int    `help:"Retry failed pages while they have fewer attempts than this." default:"5"`
+	} `cmd:"" help:"The crawl frontier of an archive: pages not done yet, whole threads and boards first."`
+	Refresh dbArg `cmd:"" help:"Re-queue what may have changed: home, board lists, members list, last thread pages."`
+	Status  struct {
+		dbArg
+		CrawlOnly bool `help:"Only the crawl frontier's counts." name:"crawl-only"`
+	} `cmd:"" help:"Rows per table and the state of the crawl."`
+
+	// Command is the command kong parsed, e.g. "pending <db>".
+	Command string `kong:"-"`
+}
+
+type idArg struct {
+	ID int64 `arg:"" help:"Numeric ProBoards id."`
+}
+
+type urlArg struct {
+	URL string `arg:"" help:"A forum URL, e.g. https://name.proboards.com/thread/12/title."`
+}
+
+type dbArg struct {
+	DB string `arg:"" help:"Archive database (made by pb-load)." placeholder:"DB"`
 }
 
 // Run is pb-urls.
 func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Options) (int, error) {
 	w := record.NewWriter(stdout)
 	defer w.Flush()
-	switch o.Args[0] {
+	cmd, _, _ := strings.Cut(o.Command, " ")
+	switch cmd {
 	case "pending", "refresh", "status":
-		if len(o.Args) != 2 {
-			return cli.ExitUsage, fmt.Errorf("%s needs the database: pb-urls %s forum.db", o.Args[0], o.Args[0])
+		path := map[string]string{"pending": o.Pending.DB, "refresh": o.Refresh.DB, "status": o.Status.DB}[cmd]
+		if _, err := os.Stat(path); err != nil {
+			return cli.ExitUsage, fmt.Errorf("no archive database at %s (seed one with: pb-urls --site URL forum | pb-load %s)", path, path)
 		}
-		if _, err := os.Stat(o.Args[1]); err != nil {
-			return cli.ExitUsage, fmt.Errorf("no archive database at %s (seed one with: pb-urls --site URL forum | pb-load %s)", o.Args[1], o.Args[1])
-		}
-		st, err := store.Open(o.Args[1])
+		st, err := store.Open(path)
 		if err != nil {
 			return cli.ExitUsage, err
 		}
 		defer st.Close()
-		db := st.DB
-		if o.Args[0] == "status" {
-			if err := Status(ctx, db, stdout, o.CrawlOnly); err != nil {
+		switch cmd {
+		case "status":
+			if err := Status(ctx, st.DB, stdout, o.Status.CrawlOnly); err != nil {
 				return cli.ExitPartial, err
 			}
 			return cli.ExitOK, nil
-		}
-		if o.Args[0] == "refresh" {
-			counts, err := Refresh(ctx, db)
+		case "refresh":
+			counts, err := Refresh(ctx, st.DB)
 			if err != nil {
 				return cli.ExitPartial, err
 			}
 			fmt.Fprintf(stderr, "pb-urls: re-queued %s\n", summarize(counts))
 			return cli.ExitOK, nil
 		}
-		es, err := Pending(ctx, db, PendingOptions{
-			Limit: o.Limit, Kind: o.Kind, Render: o.Render, RenderOnly: o.RenderOnly, MaxAttempts: o.MaxAttempts,
+		p := o.Pending
+		es, err := Pending(ctx, st.DB, PendingOptions{
+			Limit: p.Limit, Kind: p.Kind, Render: p.Render, RenderOnly: p.RenderOnly, MaxAttempts: p.MaxAttempts,
 		})
 		if err != nil {
 			return cli.ExitPartial, err
@@ -70,7 +98,14 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		}
 		return cli.ExitOK, nil
 	}
-	urls, err := Start(o.Site, o.Args[0], o.Args[1:])
+	kind, args := cmd, []string(nil)
+	switch cmd {
+	case "url":
+		kind = o.URL.URL
+	case "user", "board", "thread":
+		args = []string{strconv.FormatInt(map[string]int64{"user": o.User.ID, "board": o.Board.ID, "thread": o.Thread.ID}[cmd], 10)}
+	}
+	urls, err := Start(o.Site, kind, args)
 	if err != nil {
 		return cli.ExitUsage, err
 	}
