@@ -1,0 +1,93 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// powMaxTries bounds the work spent on one challenge (16⁶ is far beyond
+// the difficulty ProBoards asks for; the bound keeps a hostile page from
+// pinning a core).
+const powMaxTries = 1 << 24
+
+var (
+	powData  = regexp.MustCompile(`POW_CHALLENGE_DATA\s*=\s*\{([^}]*)\}`)
+	powField = regexp.MustCompile(`(\w+)\s*:\s*['"]([^'"]*)['"]`)
+)
+
+// PoW passes ProBoards' proof-of-work interstitial (an HTTP 202 page whose
+// script sets window.POW_CHALLENGE_DATA, see proboards-markup.md §13): it
+// finds k such that hex(sha256(nonce+issued_at+k)) starts with
+// difficulty_char repeated difficulty times, stores the cookie
+// pow_bypass=nonce|issued_at|k|digest|hmac for the host in jar, and asks
+// again (at most twice more).
+func PoW(next Fetcher, jar http.CookieJar) Fetcher {
+	if jar == nil {
+		return next
+	}
+	return FetcherFunc(func(ctx context.Context, req *Request) (*Response, error) {
+		attempts := 0
+		for try := 0; ; try++ {
+			resp, err := next.Fetch(ctx, req)
+			if resp != nil {
+				attempts += max(resp.Attempts, 1)
+				resp.Attempts = attempts
+			}
+			if err != nil || resp.Status != http.StatusAccepted || !bytes.Contains(resp.Body, []byte("POW_CHALLENGE_DATA")) {
+				return resp, err
+			}
+			if try == 2 {
+				return resp, errors.New("the proof-of-work challenge was not accepted after 3 tries")
+			}
+			cookie, err := solvePoW(ctx, resp.Body)
+			if err != nil {
+				return resp, err
+			}
+			u, err := url.Parse(req.URL)
+			if err != nil {
+				return resp, err
+			}
+			jar.SetCookies(&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"},
+				[]*http.Cookie{{Name: "pow_bypass", Value: cookie, Path: "/"}})
+		}
+	})
+}
+
+// solvePoW reads a challenge page and returns the pow_bypass cookie value.
+func solvePoW(ctx context.Context, page []byte) (string, error) {
+	m := powData.FindSubmatch(page)
+	if m == nil {
+		return "", errors.New("proof-of-work page without a readable POW_CHALLENGE_DATA")
+	}
+	f := map[string]string{}
+	for _, kv := range powField.FindAllSubmatch(m[1], -1) {
+		f[string(kv[1])] = string(kv[2])
+	}
+	nonce, issued, hmac := f["challenge_nonce"], f["issued_at"], f["challenge_hmac"]
+	diff, err := strconv.Atoi(f["difficulty"])
+	if nonce == "" || issued == "" || err != nil || diff < 0 || diff > 16 || len(f["difficulty_char"]) != 1 {
+		return "", fmt.Errorf("proof-of-work challenge with missing or odd fields: %q", m[1])
+	}
+	prefix := strings.Repeat(f["difficulty_char"], diff)
+	for k := 1; k <= powMaxTries; k++ {
+		if k%(1<<16) == 0 && ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		ks := strconv.Itoa(k)
+		sum := sha256.Sum256([]byte(nonce + issued + ks))
+		digest := hex.EncodeToString(sum[:])
+		if strings.HasPrefix(digest, prefix) {
+			return strings.Join([]string{nonce, issued, ks, digest, hmac}, "|"), nil
+		}
+	}
+	return "", fmt.Errorf("proof-of-work not solved in %d tries (difficulty %d)", powMaxTries, diff)
+}

@@ -1,0 +1,178 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Flags are the network flags pb-fetch and pb-images share (kong tags).
+type Flags struct {
+	Delay       time.Duration `help:"Least time between two request starts to a forum host, shared by all workers (0 turns the schedule off; Retry-After is still honoured)." default:"1.5s"`
+	LongDelay   time.Duration `help:"Pause before the next request after every --long-every requests to a forum host." default:"20s" name:"long-delay"`
+	LongEvery   int           `help:"How many requests to a forum host between long pauses (0: never)." default:"15" name:"long-every"`
+	Jitter      time.Duration `help:"Add a random delay of up to this much to every delay." default:"0s"`
+	OtherDelay  time.Duration `help:"Least time between two requests to any other host (image hosts, CDNs), each host on its own schedule." default:"250ms" name:"other-delay"`
+	Concurrency int           `help:"How many requests may be in flight at once (the per-host schedule still applies)." short:"c" default:"4"`
+	Retries     int           `help:"How many times to retry a request that failed for a passing reason (429, 5xx, timeout, reset, truncated body)." default:"4"`
+	Backoff     time.Duration `help:"Wait before the first retry; doubles each retry, with jitter." default:"2s"`
+	MaxWait     time.Duration `help:"Cap on any single wait, Retry-After included." default:"5m" name:"max-wait"`
+	Timeout     time.Duration `help:"Time limit of one request, body included." default:"60s"`
+	UserAgent   string        `help:"User-Agent header (default: the tool's name, version and purpose, with the project's URL)." name:"user-agent" placeholder:"UA"`
+	Header      []string      `help:"Extra request header, K:V (repeatable)." placeholder:"K:V" sep:"none"`
+	Cookies     string        `help:"Netscape cookies.txt file (as browsers' export extensions write it), e.g. a logged-in session." type:"existingfile" placeholder:"FILE"`
+	Robots      string        `help:"What to do with URLs robots.txt disallows: obey (skip them), warn (fetch, report each rule once), ignore." enum:"obey,warn,ignore" default:"warn"`
+	Breaker     int           `help:"Pause a host after this many failures in a row (0: never); after 4 such pauses without a success it is given up for the run." default:"5"`
+	BreakerWait time.Duration `help:"First pause of a failing host; doubles each time." default:"30s" name:"breaker-pause"`
+	Progress    bool          `help:"Show progress on stderr even when it is not a terminal."`
+	Quiet       bool          `help:"No progress and no summary; only warnings and errors." short:"q"`
+}
+
+// DefaultUserAgent names the tool and says what it is doing, so a forum's
+// owner who looks at the logs knows whom to ask.
+func DefaultUserAgent(tool string) string {
+	return tool + "/1.0 (+https://github.com/pb-archive/pb; archiving a ProBoards forum before it disappears)"
+}
+
+// Config is everything New needs.
+type Config struct {
+	Flags
+	// Tool names the command, for the default User-Agent and robots.txt.
+	Tool string
+	// MaxBody caps a response body (0: no cap).
+	MaxBody int64
+	// Hosts are the forum's hosts (see Hosts). New makes an empty set if nil.
+	Hosts *Hosts
+	// RedirectAnywhere lets redirects leave the forum's hosts (images move
+	// between CDNs); otherwise they may only lead to the forum's hosts.
+	RedirectAnywhere bool
+	// Render starts a browser for requests flagged Render.
+	Render       bool
+	Chromium     string
+	Tabs         int
+	ModalTimeout time.Duration
+	TempDir      string
+	Stats        *Stats
+	Log          Logf
+}
+
+// Stack is the assembled fetcher.
+type Stack struct {
+	Fetcher
+	Stats   *Stats
+	Hosts   *Hosts
+	Browser *Browser
+}
+
+// New builds the fetch stack, outermost first:
+//
+//	Render → Redirect → Retry → Robots → PoW → Limit → HTTP
+//
+// Each redirect hop, retry, proof-of-work answer and robots.txt goes
+// through Limit, so a host sees one request start per schedule slot
+// whatever the cause. Errors are usage errors (bad header, cookie file,
+// no browser).
+func New(cfg Config) (*Stack, error) {
+	if cfg.Stats == nil {
+		cfg.Stats = NewStats()
+	}
+	if cfg.Log == nil {
+		cfg.Log = func(string, ...any) {}
+	}
+	if cfg.Hosts == nil {
+		cfg.Hosts = NewHosts()
+	}
+	if cfg.Tool == "" {
+		cfg.Tool = "pb-fetch"
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent(cfg.Tool)
+	}
+	header, err := ParseHeaders(cfg.Header)
+	if err != nil {
+		return nil, err
+	}
+	var cookies []Cookie
+	if cfg.Cookies != "" {
+		if cookies, err = LoadCookies(cfg.Cookies); err != nil {
+			return nil, err
+		}
+	}
+	jar, err := NewJar(cookies)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Concurrency < 1 {
+		return nil, errors.New("--concurrency must be at least 1")
+	}
+	h := NewHTTP(HTTPConfig{
+		UserAgent: cfg.UserAgent, Header: header, Jar: jar, Timeout: cfg.Timeout,
+		MaxBody: cfg.MaxBody, Conns: cfg.Concurrency,
+	})
+	lim := NewLimiter(LimitConfig{
+		Forum:            Schedule{Delay: cfg.Delay, LongDelay: cfg.LongDelay, LongEvery: cfg.LongEvery, Jitter: cfg.Jitter},
+		Other:            Schedule{Delay: cfg.OtherDelay, Jitter: cfg.Jitter},
+		Hosts:            cfg.Hosts,
+		BreakerThreshold: cfg.Breaker, BreakerPause: cfg.BreakerWait, MaxWait: cfg.MaxWait,
+		Stats: cfg.Stats, Log: cfg.Log,
+	})
+	rc := RetryConfig{Retries: cfg.Retries, Backoff: cfg.Backoff, MaxWait: cfg.MaxWait, Stats: cfg.Stats}
+	base := PoW(Limit(h, lim), jar)
+	robots := Robots(base, RobotsConfig{
+		Mode: cfg.Robots, Agent: agentToken(cfg.UserAgent, cfg.Tool),
+		Fetcher: Redirect(Retry(base, rc), nil), Stats: cfg.Stats, Log: cfg.Log,
+	})
+	allow := func(to *url.URL) bool { return cfg.Hosts.Has(to.Host) }
+	if cfg.RedirectAnywhere {
+		allow = nil
+	}
+	plain := Redirect(Retry(robots, rc), allow)
+	s := &Stack{Fetcher: plain, Stats: cfg.Stats, Hosts: cfg.Hosts}
+	if cfg.Render {
+		bin, err := FindChromium(cfg.Chromium)
+		if err != nil {
+			return nil, err
+		}
+		s.Browser = NewBrowser(RenderConfig{
+			Chromium: bin, Tabs: cfg.Tabs, ModalTimeout: cfg.ModalTimeout, UserAgent: cfg.UserAgent,
+			Cookies: cookies, Hosts: cfg.Hosts, TempDir: cfg.TempDir, Log: cfg.Log,
+		})
+		s.Fetcher = Render(plain, s.Browser)
+	}
+	return s, nil
+}
+
+// Close stops the browser, if one was started.
+func (s *Stack) Close() error {
+	if s.Browser != nil {
+		return s.Browser.Close()
+	}
+	return nil
+}
+
+// ParseHeaders parses "K:V" flags.
+func ParseHeaders(kvs []string) (http.Header, error) {
+	h := http.Header{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, ":")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.ContainsAny(k, " \t") {
+			return nil, fmt.Errorf("--header %q: want NAME:VALUE", kv)
+		}
+		h.Add(k, strings.TrimSpace(v))
+	}
+	return h, nil
+}
+
+// agentToken is the product token robots.txt groups are matched against:
+// the User-Agent's first word without its version.
+func agentToken(ua, tool string) string {
+	tok, _, _ := strings.Cut(strings.TrimSpace(ua), "/")
+	if f := strings.Fields(tok); len(f) > 0 {
+		return f[0]
+	}
+	return tool
+}
