@@ -54,6 +54,16 @@ type Result struct {
 	Links []record.Link
 	// Warnings name the selectors that found nothing.
 	Warnings []string
+	// Shown is, for a thread page, what it showed (copied to the outcome).
+	Shown *Shown
+}
+
+// Shown is the list of posts a thread page showed; pb-load compares it with
+// the archive to mark posts that vanished.
+type Shown struct {
+	ThreadID            int64
+	PostIDs             []int64
+	FirstPage, LastPage bool
 }
 
 // add appends entity records.

@@ -63,6 +63,10 @@ func Parse(rec record.Page, lim Limits) (out Output) {
 		out.Entities = dedupeEntities(res.Entities)
 		out.Links = dedupeLinks(res.Links)
 		out.Outcome.Warnings = dedupeStrings(res.Warnings)
+		if sh := res.Shown; sh != nil && err == nil {
+			out.Outcome.ThreadID, out.Outcome.PostIDs = sh.ThreadID, sh.PostIDs
+			out.Outcome.FirstPage, out.Outcome.LastPage = sh.FirstPage, sh.LastPage
+		}
 	}
 	out.Outcome.Entities = len(out.Entities)
 	out.Outcome.Status = record.OutcomeDone

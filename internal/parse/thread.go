@@ -74,9 +74,15 @@ func parseThread(p *Page) (*Result, error) {
 	poll := p.threadPoll(r, id, data)
 	modals := p.modals()
 	needRender := false
+	var shown []int64
 	for _, row := range rows {
 		if p.threadPost(r, row, id, modals) {
 			needRender = true
+		}
+		if m := rePostID.FindStringSubmatch(attr(row, "id")); m != nil {
+			if pid, err := strconv.ParseInt(m[1], 10, 64); err == nil && pid > 0 {
+				shown = append(shown, pid)
+			}
 		}
 	}
 	if !p.Rendered() {
@@ -94,8 +100,13 @@ func parseThread(p *Page) (*Result, error) {
 	if scope == nil {
 		scope = p.Doc
 	}
-	if last := p.lastPage(scope); last > 1 {
+	last := p.lastPage(scope)
+	if last > 1 {
 		r.pageLinks(p, first, record.KindThread, last)
+	}
+	// Only a page whose every post row had an id can say what is missing.
+	if len(shown) == len(rows) {
+		r.Shown = &Shown{ThreadID: id, PostIDs: shown, FirstPage: p.Number() == 1, LastPage: p.Number() >= last}
 	}
 	return r, nil
 }

@@ -140,6 +140,13 @@ type Outcome struct {
 	// Entities counts the entity records parsed from the page.
 	Entities  int   `json:"entities"`
 	FetchedAt int64 `json:"fetched_at,omitempty"`
+	// Thread pages list what they showed, so pb-load can mark posts that
+	// vanished since an earlier crawl: ThreadID, the ids of every post on
+	// the page in order, and whether it is the thread's first or last page.
+	ThreadID  int64   `json:"thread_id,omitempty"`
+	PostIDs   []int64 `json:"post_ids,omitempty"`
+	FirstPage bool    `json:"first_page,omitempty"`
+	LastPage  bool    `json:"last_page,omitempty"`
 }
 
 // Category is a forum category (`<a name="category-N">`).

@@ -47,8 +47,11 @@ func fill(v reflect.Value, typ string) {
 			target.SetInt(1_700_000_000_000)
 		case target.Kind() == reflect.Bool:
 			target.SetBool(true)
-		case target.Kind() == reflect.Slice:
+		case target.Kind() == reflect.Slice && target.Type().Elem().Kind() == reflect.String:
 			target.Set(reflect.ValueOf([]string{"div.x"}))
+		case target.Kind() == reflect.Slice:
+			target.Set(reflect.MakeSlice(target.Type(), 1, 1))
+			target.Index(0).SetInt(7)
 		}
 	}
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
@@ -170,6 +173,16 @@ const (
 	    http_status = COALESCE(?5, http_status), fetched_at = COALESCE(?6, fetched_at), kind = COALESCE(kind, ?3)
 	  WHERE ` + outcomeIsNew
 
+	// Vanished posts: a thread page lists the posts it shows (?2, a JSON
+	// array); posts of the thread (?1) stored with an id inside the page's
+	// range (?3..?4) but not shown are marked deleted at ?5, and shown ones
+	// lose any such mark. Nothing is ever erased from post.
+	sqlPostsVanished = `INSERT INTO post_deleted (post_id, deleted_at)
+	  SELECT id, ?5 FROM post WHERE thread_id = ?1 AND id BETWEEN ?3 AND ?4
+	    AND id NOT IN (SELECT value FROM json_each(?2))
+	  ON CONFLICT DO NOTHING`
+	sqlPostsShown = `DELETE FROM post_deleted WHERE post_id IN (SELECT value FROM json_each(?2))`
+
 	// The next discovery number: the largest seq of each state is one
 	// index lookup in crawl_state, so this stays fast on a big frontier.
 	sqlMaxSeq = `SELECT max(m) FROM (
@@ -203,6 +216,7 @@ type applier struct {
 	imageStatus, avatar                                *upsert
 	guest, deleted, staff, crawlAdd, outcomeAdd        *upsert
 	outcomeDone, outcomeFailed, maxSeq                 *sqlite3.Stmt
+	postsVanished, postsShown                          *sqlite3.Stmt
 	stmts                                              []*sqlite3.Stmt
 
 	stats     map[string]*TableStats
@@ -260,6 +274,11 @@ func newApplier(conn *sqlite3.Conn) (a *applier, err error) {
 	a.outcomeDone = prep(sqlOutcomeDone)
 	a.outcomeFailed = prep(sqlOutcomeFailed)
 	a.maxSeq = prep(sqlMaxSeq)
+	a.postsVanished = prep(sqlPostsVanished)
+	a.postsShown = prep(sqlPostsShown)
+	if _, ok := a.stats["post_deleted"]; !ok {
+		a.stats["post_deleted"] = &TableStats{}
+	}
 	return a, err
 }
 
@@ -513,6 +532,43 @@ func (a *applier) outcome(o *record.Outcome) error {
 	}
 	if a.conn.Changes() > 0 && !inserted {
 		a.stats["crawl"].Updated++
+	}
+	if o.Status == record.OutcomeDone && o.ThreadID != 0 && len(o.PostIDs) > 0 {
+		return a.vanished(o)
+	}
+	return nil
+}
+
+// vanished marks the posts a re-crawled thread page no longer shows. The
+// page covers the ids between its first and last post; the first page
+// also covers everything before, the last page everything after.
+func (a *applier) vanished(o *record.Outcome) error {
+	lo, hi := slices.Min(o.PostIDs), slices.Max(o.PostIDs)
+	if o.FirstPage {
+		lo = math.MinInt64
+	}
+	if o.LastPage {
+		hi = math.MaxInt64
+	}
+	ids, err := json.Marshal(o.PostIDs)
+	if err != nil {
+		return err
+	}
+	at := o.FetchedAt
+	if at == 0 {
+		at = a.now()
+	}
+	args := []arg{integer(o.ThreadID), text(string(ids)), integer(lo), integer(hi), integer(at)}
+	for _, st := range []*sqlite3.Stmt{a.postsShown, a.postsVanished} {
+		if err := bind(st, args); err != nil {
+			return err
+		}
+		if err := st.Exec(); err != nil {
+			return err
+		}
+		if st == a.postsVanished {
+			a.stats["post_deleted"].Inserted += a.conn.Changes()
+		}
 	}
 	return nil
 }
