@@ -25,7 +25,7 @@ test-deps:
 	fi
 
 test: test-deps vet build
-	PB_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -timeout 15m ./...
+	PB_CHROMIUM=$(CHROMIUM) $(GO) test -p 1 -count=1 -timeout 20m ./...
 
 demo: build
 	./examples/demo.sh
