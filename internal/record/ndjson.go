@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -136,9 +139,14 @@ func (w *Writer) Flush() error {
 	return w.w.Flush()
 }
 
-// Merge overlays the fields of patch (a struct or map that encodes to a JSON
-// object) onto the raw record, keeping every field of raw that patch does
-// not set. Stages that enrich a record use it so unknown fields survive.
+// Merge overlays the fields of patch (a struct, a pointer to one, or a map
+// that encodes to a JSON object) onto the raw record, keeping every field
+// of raw that patch does not set. Stages that enrich a record use it so
+// unknown fields survive. The patch's fields come first, in its own order,
+// then raw's other fields sorted by name.
+//
+// The patch is encoded once and never decoded again: it may carry a 50 MB
+// page body, while raw (the record being enriched) is small.
 func Merge(raw []byte, patch any) ([]byte, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -150,16 +158,122 @@ func Merge(raw []byte, patch any) ([]byte, error) {
 	if err := enc.Encode(patch); err != nil {
 		return nil, err
 	}
-	var p map[string]json.RawMessage
-	if err := json.Unmarshal(buf.Bytes(), &p); err != nil {
-		return nil, fmt.Errorf("merge: patch is not an object: %w", err)
+	p := bytes.TrimRight(buf.Bytes(), "\n")
+	if len(p) < 2 || p[0] != '{' {
+		return nil, fmt.Errorf("merge: patch is not an object")
 	}
-	for k, v := range p {
-		m[k] = v
+	set, ok := encodedKeys(patch)
+	if !ok {
+		// A patch whose keys cannot be told from its type: decode it.
+		var pm map[string]json.RawMessage
+		if err := json.Unmarshal(p, &pm); err != nil {
+			return nil, fmt.Errorf("merge: patch is not an object: %w", err)
+		}
+		set = map[string]bool{}
+		for k := range pm {
+			set[k] = true
+		}
 	}
-	buf.Reset()
-	if err := enc.Encode(m); err != nil {
-		return nil, err
+	var extra []string
+	for k := range m {
+		if !set[k] {
+			extra = append(extra, k)
+		}
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	if len(extra) == 0 {
+		return p, nil
+	}
+	sort.Strings(extra)
+	out := make([]byte, 0, len(p)+len(raw))
+	out = append(out, p[:len(p)-1]...) // without the closing brace
+	empty := bytes.Equal(bytes.TrimSpace(p[1:len(p)-1]), nil)
+	for i, k := range extra {
+		if i > 0 || !empty {
+			out = append(out, ',')
+		}
+		kb, _ := json.Marshal(k)
+		out = append(out, kb...)
+		out = append(out, ':')
+		out = append(out, m[k]...)
+	}
+	return append(out, '}'), nil
+}
+
+// encodedKeys returns the object keys encoding/json writes for v, without
+// encoding it: struct fields by their tags, minus omitted empty ones, or a
+// string-keyed map's keys. ok is false for anything else (embedded structs,
+// other kinds), which the caller handles the slow way.
+func encodedKeys(v any) (map[string]bool, bool) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, false
+		}
+		rv = rv.Elem()
+	}
+	keys := map[string]bool{}
+	switch rv.Kind() {
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			return nil, false
+		}
+		for _, k := range rv.MapKeys() {
+			keys[k.String()] = true
+		}
+		return keys, true
+	case reflect.Struct:
+	default:
+		return nil, false
+	}
+	t := rv.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			return nil, false
+		}
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = f.Name
+		}
+		fv := rv.Field(i)
+		omit := false
+		for _, o := range strings.Split(opts, ",") {
+			switch o {
+			case "omitempty":
+				omit = omit || isEmptyJSON(fv)
+			case "omitzero":
+				omit = omit || fv.IsZero()
+			}
+		}
+		if !omit {
+			keys[name] = true
+		}
+	}
+	return keys, true
+}
+
+// isEmptyJSON is encoding/json's notion of empty for omitempty.
+func isEmptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
 }
