@@ -155,3 +155,38 @@ func TestGuestAndImageIDsAreStableAndDistinct(t *testing.T) {
 		t.Errorf("ImageID: %d, %d", a, b)
 	}
 }
+
+func BenchmarkReadPageLine(b *testing.B) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	w.Write(Page{Type: TypePage, URL: "http://f/thread/1/t", Status: 200, Body: strings.Repeat("<p>é x</p>", 1<<16)})
+	w.Flush()
+	line := buf.Bytes()
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(line))
+		if l, err := r.Next(); err != nil || l.Type != TypePage {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestTypeIsFoundWhereverItIs(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"type":"post","id":1}`:             "post",
+		`{ "type" : "post" }`:                "post",
+		`{"id":1,"type":"user"}`:             "user",
+		`{"type":"a\"b","id":1}`:             `a"b`,
+		`{"x":{"type":"inner"},"type":"url"}`: "url",
+	} {
+		l, err := NewReader(strings.NewReader(in)).Next()
+		if err != nil || l.Type != want {
+			t.Errorf("%s: type %q, %v; want %q", in, l.Type, err, want)
+		}
+	}
+	for _, in := range []string{`{"type":"post",}`, `{"type":"post"`, `{"type":"post","x":tru}`, `{"type":3}`} {
+		if _, err := NewReader(strings.NewReader(in)).Next(); err == nil {
+			t.Errorf("%s: accepted", in)
+		}
+	}
+}
