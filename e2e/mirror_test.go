@@ -29,7 +29,7 @@ func TestMirrorEqualsTruth(t *testing.T) {
 	chromium(t)
 	f := startForum(t, fakeforum.Config{Seed: 1, Size: "small"})
 	out := t.TempDir()
-	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0", "PB_RENDER=1")
+	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0 --other-delay 0", "PB_RENDER=1")
 	got := dump(t, filepath.Join(out, "forum.db"))
 	requireEqual(t, "mirror with --render", f.truthDump(t), got)
 	checkImages(t, filepath.Join(out, "forum.db"), filepath.Join(out, "images"))
@@ -89,7 +89,7 @@ func TestMirrorThroughFaults(t *testing.T) {
 	clean := startForum(t, fakeforum.Config{Seed: 2, Size: "small"})
 	f := startForum(t, fakeforum.Config{Seed: 2, Size: "small", Faults: faults})
 	out := t.TempDir()
-	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0 --max-wait 2s", "PB_RENDER=0")
+	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0 --other-delay 0 --max-wait 2s", "PB_RENDER=0")
 	var faulted int
 	for _, e := range f.log.take(t) {
 		if e.Fault != "" {
@@ -112,7 +112,7 @@ func TestMirrorThroughFaults(t *testing.T) {
 // before a kill is fetched again after it.
 func TestKillAndResume(t *testing.T) {
 	f := startForum(t, fakeforum.Config{Seed: 3, Size: "small"})
-	env := []string{"PB_FETCH_FLAGS=--delay 0", "PB_RENDER=0"}
+	env := []string{"PB_FETCH_FLAGS=--delay 0 --other-delay 0", "PB_RENDER=0"}
 	cleanDir := t.TempDir()
 	mirror(t, f.URL, cleanDir, env...)
 	want := dump(t, filepath.Join(cleanDir, "forum.db"))
@@ -200,7 +200,7 @@ func mustHost(t *testing.T, raw string) string {
 // marking vanished posts instead of erasing them.
 func TestRerunAndRefresh(t *testing.T) {
 	f := startForum(t, fakeforum.Config{Seed: 4, Size: "small"})
-	env := []string{"PB_FETCH_FLAGS=--delay 0", "PB_RENDER=0"}
+	env := []string{"PB_FETCH_FLAGS=--delay 0 --other-delay 0", "PB_RENDER=0"}
 	out := t.TempDir()
 	db := filepath.Join(out, "forum.db")
 	mirror(t, f.URL, out, env...)

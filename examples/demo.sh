@@ -18,7 +18,7 @@ site=$(cat "$addr_file")
 [ -n "$site" ] || { echo "demo: the fake forum did not start; see $out/fakeforum.log" >&2; exit 1; }
 echo "demo: fake forum at $site (its ground truth: $out/truth.ndjson)"
 start=$(date +%s%N)
-PB_FETCH_FLAGS="--delay 0" ./examples/mirror.sh "$site" "$out"
+PB_FETCH_FLAGS="--delay 0 --other-delay 0" ./examples/mirror.sh "$site" "$out"
 end=$(date +%s%N)
 ms=$(((end - start) / 1000000))
 printf 'demo: mirrored in %d.%03d s into %s/forum.db and %s/images/ (%s files)\n' \
