@@ -75,3 +75,9 @@ while :; do
 done
 
 pb-urls status "$db"
+if [ ${#render[@]} -eq 0 ]; then
+  left=$(pb-urls pending --render-only "$db" | wc -l)
+  if [ "$left" -gt 0 ]; then
+    echo "mirror: $left pages need a browser (poll voters, moderators, likers); install chromium and run again, or PB_RENDER=1" >&2
+  fi
+fi
