@@ -28,7 +28,20 @@ type Config struct {
 	Generation int
 	// SlowDelay is how long the "slow" fault waits before answering (default 2s).
 	SlowDelay time.Duration
+	// BoardPassword unlocks the password-protected board ("Staff Lounge"):
+	// posted to its #password-wrapper form, it sets a cookie that shows the
+	// board's threads. Default DefaultBoardPassword.
+	BoardPassword string
+	// TruthUnlocked makes WriteTruth and Stats describe the forum as seen
+	// with the board password: the protected board's threads, posts and
+	// images are included, and its board record says password_protected
+	// false, as its unlocked page shows content. Serving is not affected.
+	TruthUnlocked bool
 }
+
+// DefaultBoardPassword is the password of the protected board when
+// Config.BoardPassword is empty.
+const DefaultBoardPassword = "letmein"
 
 // Account is the one member who can log in.
 type Account struct {
@@ -155,6 +168,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Account.UserID == 0 {
 		c.Account.UserID = DefaultAccount.UserID
+	}
+	if c.BoardPassword == "" {
+		c.BoardPassword = DefaultBoardPassword
 	}
 	if c.SlowDelay <= 0 {
 		c.SlowDelay = 2 * time.Second

@@ -40,6 +40,7 @@
 //	                              a sticky and a locked thread
 //	boards 3 > 4 > 5              sub-boards three levels below board 2 (4 has moderators)
 //	board 6 "Staff Lounge"        password protected; its 2 threads are not in the truth
+//	                              (unless Config.TruthUnlocked, see Board password)
 //	board 7 "The Attic"           no div.container.stats; holds the thread whose
 //	                              guest creator's first post is gone
 //	board 8 "Miscellany"          no description
@@ -67,6 +68,7 @@
 //	/images/posts/POST-K.EXT  (post images; the dead one answers 404)
 //	/fake-api/moderators?board=N  /fake-api/voters?thread=N  /fake-api/likes?post=N  (modal fragments)
 //	/login  POST /forum_submit/login  POST /login/complete  /logout
+//	POST /board/N/slug     the password form of a protected board
 //
 // Every path is served on both hosts (127.0.0.1:P and localhost:P): the
 // "image host" is simply the other name of the same server. Anything else
@@ -105,6 +107,20 @@
 // (SessionCookieName) and redirects to /. Tests can skip the flow with
 // SessionCookie. Logged in, pages greet the member and the member's own
 // profile starts with the status box (td.status-input).
+//
+// # Board password
+//
+// The protected board answers its pages, and its threads' pages, with its
+// #password-wrapper form (method post, action /board/N/slug, field
+// "password"). Posting Config.BoardPassword (default "letmein") sets the
+// cookie pb_board_N (BoardCookie) and answers 303 to the board; with it the
+// board and its threads are served like any other. A wrong password gets
+// the form again, with div.errors above it. The home page's row of the
+// board is the same either way. Config.TruthUnlocked makes WriteTruth and
+// Stats describe the forum as an archiver with the password sees it: the
+// board's threads, posts, likes and images are included, and its board
+// record says password_protected false (its unlocked page shows content).
+// Without it, nothing differs from a forum whose board cannot be unlocked.
 //
 // # Generation 1
 //

@@ -106,7 +106,9 @@ package fakeforum
 // (and its threads' URLs) with 200 and: div.container > div.title-bar > h2
 // (name), the text "This board is password protected", and
 // #password-wrapper form with input[name=password]. No h1, no stats, no
-// threads; its threads are not in the truth.
+// threads; its threads are not in the truth. The right password posted to
+// the form unlocks it (see "Board password" in doc.go); a wrong one shows
+// div.errors above the form.
 //
 // Thread page `/thread/N/slug?page=K` (thread.html): div.container.posts >
 // div.title-bar > h1 (title), div.control-bar (pagination), div.content. On

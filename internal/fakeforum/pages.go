@@ -14,6 +14,8 @@ type view struct {
 	gen    int
 	h      hosts
 	viewer *user
+	// unlocked holds the protected boards whose password the request carries.
+	unlocked map[int64]bool
 }
 
 // proboards.data(...) payload. Field order is fixed so pages are byte-stable.
@@ -285,6 +287,8 @@ type boardView struct {
 	Threads          []threadRow
 	Stats            bool
 	NThreads, NPosts string
+	// Error is the message above a password form after a wrong password.
+	Error string
 }
 
 type threadRow struct {
@@ -319,7 +323,7 @@ func (v *view) boardData(b *board, counts bool) map[string]any {
 // board renders page p of board b; ok is false when there is no such page.
 func (v *view) board(b *board, p int) (*pageView, bool) {
 	params := map[string]any{"board_id": b.id, "page": p}
-	if b.password {
+	if !v.reaches(b) {
 		bv := &boardView{ID: b.id, Name: b.name, Slug: b.slug}
 		return v.layout(b.name, "", "board", params, v.boardData(b, true), v.boardNav(b), mainTemplate{"password", bv}), true
 	}

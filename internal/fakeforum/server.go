@@ -167,7 +167,7 @@ var (
 // route serves one request's content.
 func (f *Forum) route(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	v := &view{w: f.w, gen: f.Generation(), h: requestHosts(r), viewer: f.viewer(r)}
+	v := &view{w: f.w, gen: f.Generation(), h: requestHosts(r), viewer: f.viewer(r), unlocked: f.unlockedBoards(r)}
 	switch {
 	case path == "/login" || path == "/forum_submit/login" || path == "/login/complete" || path == "/logout":
 		f.serveLogin(w, r, v)
@@ -178,10 +178,9 @@ func (f *Forum) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if m := boardRoute.FindStringSubmatch(path); m != nil && r.Method == http.MethodPost {
-			// A password attempt: every password is wrong.
+			// A password attempt on a protected board's form.
 			if b := f.board(m[1]); b != nil && b.password {
-				pv, _ := v.board(b, 1)
-				servePage(w, r, http.StatusOK, pv)
+				f.serveBoardPassword(w, r, v, b)
 				return
 			}
 		}
@@ -215,7 +214,7 @@ func (f *Forum) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if m := threadRoute.FindStringSubmatch(path); m != nil {
 		if t := f.thread(m[1], v.gen); t != nil {
-			if !t.board.reachable() {
+			if !v.reaches(t.board) {
 				pv, _ := v.board(t.board, 1)
 				servePage(w, r, http.StatusOK, pv)
 				return
@@ -237,7 +236,7 @@ func (f *Forum) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if m := postRoute.FindStringSubmatch(path); m != nil {
 		id, _ := strconv.ParseInt(m[1], 10, 64)
-		if t, ok := f.w.postExists(id, v.gen); ok && t.board.reachable() {
+		if t, ok := f.w.postExists(id, v.gen); ok && v.reaches(t.board) {
 			idx := 0
 			for i, pid := range f.w.postIDs(t, v.gen) {
 				if pid == id {
@@ -320,7 +319,7 @@ func (f *Forum) serveAPI(w http.ResponseWriter, r *http.Request, v *view) {
 			err = renderFragment(&buf, "moderators", us)
 		}
 	case "/fake-api/voters":
-		if t := f.thread(strconv.FormatInt(id, 10), v.gen); t != nil && t.poll != nil && t.board.reachable() {
+		if t := f.thread(strconv.FormatInt(id, 10), v.gen); t != nil && t.poll != nil && v.reaches(t.board) {
 			var us []userView
 			for _, uid := range t.poll.voters {
 				us = append(us, v.userRef(f.w.user(uid)))
@@ -328,7 +327,7 @@ func (f *Forum) serveAPI(w http.ResponseWriter, r *http.Request, v *view) {
 			err = renderFragment(&buf, "voters", us)
 		}
 	case "/fake-api/likes":
-		if t, ok := f.w.postExists(id, v.gen); ok && t.board.reachable() {
+		if t, ok := f.w.postExists(id, v.gen); ok && v.reaches(t.board) {
 			p := f.w.genPost(t, id, v.gen, v.h)
 			var us []userView
 			for _, uid := range p.likers {

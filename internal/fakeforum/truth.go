@@ -19,7 +19,8 @@ import (
 // categories, boards, moderators, users with their avatars, then per thread
 // the thread, its poll, options and voters, and its posts each followed by
 // its likes and images, then shoutbox posts, smileys, favicon, background
-// and banner. The password-protected board's threads are not included.
+// and banner. The password-protected board's threads are not included,
+// unless Config.TruthUnlocked.
 func (f *Forum) WriteTruth(out io.Writer, base string) error {
 	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
@@ -47,7 +48,11 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 		write(record.Category{Type: record.TypeCategory, ID: c.id, Name: record.Ptr(c.name)})
 	}
 	for _, b := range w.boards {
-		write(w.boardRecord(b, h))
+		rec := w.boardRecord(b, h)
+		if b.password && f.truthReaches(b) {
+			rec.PasswordProtected = record.Ptr(false) // its unlocked page shows content
+		}
+		write(rec)
 	}
 	for _, b := range w.boards {
 		for _, uid := range b.moderators {
@@ -68,7 +73,7 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 		}
 	}
 	for _, t := range w.allThreads() {
-		if t.gen > gen || !t.board.reachable() {
+		if t.gen > gen || !f.truthReaches(t.board) {
 			continue
 		}
 		write(w.threadRecord(t, h))
@@ -214,10 +219,11 @@ func imageRecord(u, desc string, kind imageKind, data []byte, postID *int64) rec
 
 // Stats counts what the forum holds in the current generation: the
 // entities of the truth (Boards includes the password-protected board;
-// Threads and Posts exclude its content), the distinct image URLs of the
-// truth, and Pages, the HTML pages a complete crawl fetches (home, every
-// page of every board list including the password board's one page, every
-// thread page, every members page and every profile).
+// Threads and Posts exclude its content unless Config.TruthUnlocked), the
+// distinct image URLs of the truth, and Pages, the HTML pages a complete
+// crawl fetches (home, every page of every board list including the
+// password board's one page, or all its pages when unlocked, every thread
+// page, every members page and every profile).
 type Stats struct {
 	Categories, Boards, Threads, Posts, Users, ShoutboxPosts, Images, Pages int
 }
@@ -226,7 +232,7 @@ type Stats struct {
 func (f *Forum) Stats() Stats {
 	w, gen := f.w, f.Generation()
 	s := Stats{Categories: len(w.categories), Boards: len(w.boards), Users: len(w.users), ShoutboxPosts: len(w.shouts)}
-	s.Pages = len(w.pagePaths(gen))
+	s.Pages = len(w.pagePathsUnlocked(gen, f.cfg.TruthUnlocked))
 	avatars := map[string]bool{}
 	h := newHosts("http", "forum.test")
 	for _, u := range w.users {
@@ -234,7 +240,7 @@ func (f *Forum) Stats() Stats {
 	}
 	s.Images = len(avatars) + len(smileys) + 3
 	for _, t := range w.allThreads() {
-		if t.gen > gen || !t.board.reachable() {
+		if t.gen > gen || !f.truthReaches(t.board) {
 			continue
 		}
 		s.Threads++
@@ -250,7 +256,10 @@ func (f *Forum) Stats() Stats {
 
 // pagePaths lists every HTML page a complete crawl fetches, as paths with
 // ?page=N from page 2 on.
-func (w *world) pagePaths(gen int) []string {
+func (w *world) pagePaths(gen int) []string { return w.pagePathsUnlocked(gen, false) }
+
+// pagePathsUnlocked is pagePaths, seen with the board password when unlocked.
+func (w *world) pagePathsUnlocked(gen int, unlocked bool) []string {
 	out := []string{"/"}
 	paged := func(path string, n int) {
 		out = append(out, path)
@@ -259,14 +268,14 @@ func (w *world) pagePaths(gen int) []string {
 		}
 	}
 	for _, b := range w.boards {
-		if b.password {
+		if b.password && !unlocked {
 			out = append(out, b.path())
 			continue
 		}
 		paged(b.path(), pages(len(b.threads[gen]), threadsPerPage))
 	}
 	for _, t := range w.allThreads() {
-		if t.gen <= gen && t.board.reachable() {
+		if t.gen <= gen && (unlocked || t.board.reachable()) {
 			paged(t.path(), pages(w.postCount(t, gen), postsPerPage))
 		}
 	}

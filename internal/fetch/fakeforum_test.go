@@ -63,6 +63,9 @@ type testForum struct {
 
 const forumSeed = 7
 
+// protectedBoard is the fake forum's password-protected board ("Staff Lounge").
+const protectedBoard = 6
+
 var hrefRE = regexp.MustCompile(`href="(/(?:board|thread|user)/\d+[^"#]*|/members[^"#]*)"`)
 
 // forumSpec says which fake forum to start.
@@ -70,8 +73,15 @@ type forumSpec struct {
 	size   string // "small" or "medium"
 	faults map[string]float64
 	slow   time.Duration
-	max    int  // how many pages to collect
+	max    int  // how many pages to collect; 0: all there are
 	logged bool // the reference bodies are seen logged in (with the session cookie)
+	// unlocked: the reference bodies are seen with the protected board's
+	// cookie (its threads are then among the urls).
+	unlocked bool
+	account  fakeforum.Account // the login (default fakeforum.DefaultAccount)
+	boardPW  string            // the protected board's password (default fakeforum.DefaultBoardPassword)
+	// wrap, when set, stands between the server and the forum (to serve walls).
+	wrap func(http.Handler) http.Handler
 }
 
 // newTestForum starts a fake forum with faults and crawls, breadth-first
@@ -79,15 +89,20 @@ type forumSpec struct {
 func newTestForum(t testing.TB, spec forumSpec) *testForum {
 	t.Helper()
 	log := &accessLog{}
-	f, err := fakeforum.New(fakeforum.Config{Seed: forumSeed, Size: spec.size, Faults: spec.faults, AccessLog: log, SlowDelay: spec.slow})
+	f, err := fakeforum.New(fakeforum.Config{Seed: forumSeed, Size: spec.size, Faults: spec.faults, AccessLog: log,
+		SlowDelay: spec.slow, Account: spec.account, BoardPassword: spec.boardPW})
 	if err != nil {
 		t.Fatal(err)
 	}
-	clean, err := fakeforum.New(fakeforum.Config{Seed: forumSeed, Size: spec.size})
+	clean, err := fakeforum.New(fakeforum.Config{Seed: forumSeed, Size: spec.size, Account: spec.account, BoardPassword: spec.boardPW})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := &testForum{srv: httptest.NewServer(f), forum: f, log: log, ref: map[string]string{}}
+	var h http.Handler = f
+	if spec.wrap != nil {
+		h = spec.wrap(f)
+	}
+	tf := &testForum{srv: httptest.NewServer(h), forum: f, log: log, ref: map[string]string{}}
 	t.Cleanup(tf.srv.Close)
 	get := func(u string) (int, string) {
 		rr := httptest.NewRecorder()
@@ -95,10 +110,16 @@ func newTestForum(t testing.TB, spec forumSpec) *testForum {
 		if spec.logged {
 			req.AddCookie(clean.SessionCookie())
 		}
+		if spec.unlocked {
+			req.AddCookie(clean.BoardCookie(protectedBoard))
+		}
 		clean.ServeHTTP(rr, req)
 		return rr.Code, rr.Body.String()
 	}
 	max := spec.max
+	if max == 0 {
+		max = 1 << 30
+	}
 	queue := []string{tf.srv.URL + "/"}
 	seen := map[string]bool{queue[0]: true}
 	for len(queue) > 0 && len(tf.urls) < max {
@@ -120,7 +141,7 @@ func newTestForum(t testing.TB, spec forumSpec) *testForum {
 			}
 		}
 	}
-	if len(tf.urls) < max {
+	if len(tf.urls) < max && spec.max > 0 {
 		t.Fatalf("the fake forum has only %d pages to fetch, want %d", len(tf.urls), max)
 	}
 	return tf

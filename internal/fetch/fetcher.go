@@ -3,16 +3,22 @@
 // Everything is one small interface, Fetcher, with a plain HTTP
 // implementation and decorators that each add one policy:
 //
-//	Render   → loads render requests in headless Chromium (its requests go through the stack below)
-//	Redirect → follows redirects hop by hop, only to allowed hosts
-//	Retry    → retries transient failures with backoff, honours Retry-After
-//	Robots   → consults robots.txt (obey, warn, ignore)
-//	PoW      → solves ProBoards' proof-of-work interstitial
-//	Limit    → one politeness schedule per host, shared by every worker
-//	HTTP     → a single request: cookies, headers, timeout, body limit, gzip
+//	Render       → loads render requests in headless Chromium (its requests go through the stack below)
+//	UnlockBoards → posts a protected board's password when its form answers (--board-password)
+//	Redirect     → follows redirects hop by hop, only to allowed hosts
+//	Retry        → retries transient failures with backoff, honours Retry-After
+//	Robots       → consults robots.txt (obey, warn, ignore)
+//	PoW          → solves ProBoards' proof-of-work interstitial
+//	Limit        → one politeness schedule per host, shared by every worker, and
+//	               through small files by every pb process on the machine
+//	HTTP         → a single request: cookies, headers, timeout, body limit, gzip
 //
 // New builds that stack from a Config; pb-fetch and pb-images both use it, so
-// a forum host is throttled the same way whoever asks.
+// a forum host is throttled the same way whoever asks. Stack.Login logs in
+// through it as a browser would (login.go); the Jar keeps the session and
+// writes it back as cookies.txt (cookies.go). Pages that are walls rather
+// than content (a login page, a CAPTCHA, a Cloudflare check, a 403, a
+// protected board) are recognised in walls.go and reported once per run.
 package fetch
 
 import (

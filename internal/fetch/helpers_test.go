@@ -18,6 +18,9 @@ func parseOptions(t testing.TB, args ...string) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Schedules are shared through files in a folder of the test's own
+	// (unless args say otherwise), never in the machine's temp dir.
+	args = append([]string{"--limit-dir", t.TempDir()}, args...)
 	if _, err := p.Parse(args); err != nil {
 		t.Fatalf("flags %q: %v", args, err)
 	}

@@ -36,8 +36,11 @@ type LimitConfig struct {
 	BreakerPause     time.Duration
 	// MaxWait caps a pause a host asks for with Retry-After.
 	MaxWait time.Duration
-	Stats   *Stats
-	Log     Logf
+	// Dir holds the files that share each host's schedule with other pb
+	// processes on the machine; "" or LimitDirNone keeps it in this process.
+	Dir   string
+	Stats *Stats
+	Log   Logf
 }
 
 // breakerTrips is how many times in a row a host may trip the breaker
@@ -51,13 +54,19 @@ const breakerTrips = 4
 // never brings two starts closer than the delay (x/time/rate's token
 // bucket schedules from reservation times, and has no periodic long pause,
 // which is why this is hand-made).
+//
+// With LimitConfig.Dir, the schedule of the forum's hosts is also shared
+// with other processes (see sharedSchedules): after its in-process turn, a
+// request waits for the host's slot in the shared file too.
 type Limiter struct {
-	cfg   LimitConfig
-	mu    sync.Mutex
-	hosts map[string]*hostState
+	cfg    LimitConfig
+	mu     sync.Mutex
+	hosts  map[string]*hostState
+	shared *sharedSchedules // nil: this process only
 }
 
 type hostState struct {
+	name string
 	turn chan struct{} // a one-slot lock, held while waiting for the start slot
 
 	mu          sync.Mutex
@@ -78,7 +87,26 @@ func NewLimiter(cfg LimitConfig) *Limiter {
 	if cfg.Stats == nil {
 		cfg.Stats = NewStats()
 	}
-	return &Limiter{cfg: cfg, hosts: map[string]*hostState{}}
+	l := &Limiter{cfg: cfg, hosts: map[string]*hostState{}}
+	if cfg.Dir != "" && cfg.Dir != LimitDirNone {
+		l.shared = newSharedSchedules(cfg.Dir, cfg.Log)
+	}
+	return l
+}
+
+// sharesSchedule reports whether host's schedule is shared with other
+// processes: the forum's hosts only, which every pb process asks; a file
+// per image host of the web would be many files for little.
+func (l *Limiter) sharesSchedule(host string) bool {
+	return l.shared != nil && l.cfg.Hosts.Has(host)
+}
+
+// Close releases the shared schedule files.
+func (l *Limiter) Close() error {
+	if l.shared != nil {
+		return l.shared.Close()
+	}
+	return nil
 }
 
 func (l *Limiter) host(host string) *hostState {
@@ -86,7 +114,7 @@ func (l *Limiter) host(host string) *hostState {
 	defer l.mu.Unlock()
 	hs := l.hosts[host]
 	if hs == nil {
-		hs = &hostState{turn: make(chan struct{}, 1)}
+		hs = &hostState{name: host, turn: make(chan struct{}, 1)}
 		l.hosts[host] = hs
 	}
 	return hs
@@ -140,21 +168,47 @@ func (l *Limiter) Wait(ctx context.Context, host string) error {
 		}
 	}
 	if sched.Delay > 0 {
+		var d time.Duration
+		long, shared := false, false
+		if l.sharesSchedule(host) {
+			// This process's turn has come; now the other processes'.
+			for {
+				wait, sd, sl, ok := l.shared.claim(host, max(sched.LongDelay, sched.Delay), sched.delay)
+				if !ok {
+					break // the file is unusable: this process's schedule only
+				}
+				if wait <= 0 {
+					d, long, shared = sd, sl, true
+					break
+				}
+				if err := sleep(ctx, wait); err != nil {
+					return err
+				}
+			}
+		}
 		hs.mu.Lock()
-		now := time.Now()
 		hs.starts++
-		d := sched.Delay
-		if sched.Jitter > 0 {
-			d += rand.N(sched.Jitter)
+		if !shared {
+			d, long = sched.delay(int64(hs.starts))
 		}
-		hs.nextIsLong = false
-		if sched.LongEvery > 0 && hs.starts%sched.LongEvery == 0 && sched.LongDelay > d {
-			d, hs.nextIsLong = sched.LongDelay, true
-		}
-		hs.next = now.Add(d)
+		hs.nextIsLong = long
+		hs.next = time.Now().Add(d)
 		hs.mu.Unlock()
 	}
 	return nil
+}
+
+// delay is the wait after the n-th start (from 1): Delay with jitter, or
+// the long pause after every LongEvery-th.
+func (s Schedule) delay(n int64) (time.Duration, bool) {
+	d := s.Delay
+	if s.Jitter > 0 {
+		d += rand.N(s.Jitter)
+	}
+	if s.LongEvery > 0 && n%int64(s.LongEvery) == 0 && s.LongDelay > d {
+		return s.LongDelay, true
+	}
+	return d, false
 }
 
 // Pause stops every request to host until d from now; kind ("retry-after",
@@ -175,6 +229,9 @@ func (l *Limiter) pauseLocked(hs *hostState, d time.Duration, kind string) {
 		}
 		l.cfg.Stats.pause(kind, until.Sub(from))
 		hs.pausedUntil = until
+		if l.sharesSchedule(hs.name) && l.schedule(hs.name).Delay > 0 {
+			l.shared.pause(hs.name, until) // the other processes wait too
+		}
 	}
 }
 

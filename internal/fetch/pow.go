@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // powMaxTries bounds the work spent on one challenge (16⁶ is far beyond
@@ -29,14 +30,35 @@ var (
 // finds k such that hex(sha256(nonce+issued_at+k)) starts with
 // difficulty_char repeated difficulty times, stores the cookie
 // pow_bypass=nonce|issued_at|k|digest|hmac for the host in jar, and asks
-// again (at most twice more).
-func PoW(next Fetcher, jar http.CookieJar) Fetcher {
+// again (at most twice more). An expired solution is answered with a fresh
+// challenge, which is solved the same way.
+//
+// Workers challenged at the same time solve one challenge per host: the
+// others find the new cookie in the jar and only ask again. Every
+// challenge solved is counted in stats.
+func PoW(next Fetcher, jar http.CookieJar, stats *Stats) Fetcher {
 	if jar == nil {
 		return next
 	}
+	var mu sync.Mutex
+	solving := map[string]*sync.Mutex{} // host -> held while one worker solves
+	hostLock := func(host string) *sync.Mutex {
+		mu.Lock()
+		defer mu.Unlock()
+		if solving[host] == nil {
+			solving[host] = &sync.Mutex{}
+		}
+		return solving[host]
+	}
 	return FetcherFunc(func(ctx context.Context, req *Request) (*Response, error) {
+		u, err := url.Parse(req.URL)
+		if err != nil {
+			return next.Fetch(ctx, req)
+		}
+		site := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}
 		attempts := 0
 		for try := 0; ; try++ {
+			sent := powCookie(jar, site)
 			resp, err := next.Fetch(ctx, req)
 			if resp != nil {
 				attempts += max(resp.Attempts, 1)
@@ -46,20 +68,37 @@ func PoW(next Fetcher, jar http.CookieJar) Fetcher {
 				return resp, err
 			}
 			if try == 2 {
-				return resp, errors.New("the proof-of-work challenge was not accepted after 3 tries")
+				return resp, permanent{fmt.Errorf("%w: not accepted after 3 tries", ErrPoW)}
+			}
+			lock := hostLock(u.Host)
+			lock.Lock()
+			if powCookie(jar, site) != sent {
+				lock.Unlock() // another worker solved one meanwhile
+				continue
 			}
 			cookie, err := solvePoW(ctx, resp.Body)
 			if err != nil {
-				return resp, err
+				lock.Unlock()
+				return resp, permanent{fmt.Errorf("%w: %w", ErrPoW, err)}
 			}
-			u, err := url.Parse(req.URL)
-			if err != nil {
-				return resp, err
-			}
-			jar.SetCookies(&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"},
-				[]*http.Cookie{{Name: "pow_bypass", Value: cookie, Path: "/"}})
+			jar.SetCookies(site, []*http.Cookie{{Name: "pow_bypass", Value: cookie, Path: "/"}})
+			lock.Unlock()
+			stats.powSolved()
 		}
 	})
+}
+
+// ErrPoW is returned when the proof-of-work interstitial cannot be passed.
+var ErrPoW = errors.New("proof-of-work challenge")
+
+// powCookie is the pow_bypass cookie the jar sends to site ("" when none).
+func powCookie(jar http.CookieJar, site *url.URL) string {
+	for _, c := range jar.Cookies(site) {
+		if c.Name == "pow_bypass" {
+			return c.Value
+		}
+	}
+	return ""
 }
 
 // solvePoW reads a challenge page and returns the pow_bypass cookie value.

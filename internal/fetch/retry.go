@@ -64,6 +64,9 @@ func (cfg RetryConfig) decide(req *Request, resp *Response, err error, n int) (t
 	if err != nil {
 		return cfg.backoff(n), transient(err)
 	}
+	if cloudflareChallenge(resp) {
+		return 0, false // a 503 that asks for a browser, not for patience
+	}
 	switch {
 	case resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable:
 		if d, ok := retryAfter(resp.Header, time.Now(), cfg.MaxWait); ok {

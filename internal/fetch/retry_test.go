@@ -86,6 +86,7 @@ func TestRetryPolicy(t *testing.T) {
 		{"refused until out of retries", "", []answer{{err: syscall.ECONNREFUSED}}, 4, 0, true, 0},
 		{"too large is final", "", []answer{{status: 200, err: permanent{ErrTooLarge}}}, 1, 200, true, 0},
 		{"POST is not repeated", "POST", []answer{{status: 503}, {status: 200}}, 1, 503, false, 0},
+		{"a Cloudflare challenge is final", "", []answer{{status: 503, header: http.Header{"Cf-Mitigated": {"challenge"}}}, {status: 200}}, 1, 503, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &script{answers: tc.answers}

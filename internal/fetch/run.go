@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -28,6 +27,12 @@ type Options struct {
 	Tabs         int           `help:"How many pages Chromium renders at once." default:"2"`
 	ModalTimeout time.Duration `help:"How long to wait for one modal to appear after its click." default:"60s" name:"modal-timeout"`
 
+	Login          string   `help:"Log in to the forum as this member (email address) before fetching, as a browser would; the password comes from $PB_PASSWORD, or is asked on the terminal." placeholder:"EMAIL"`
+	Site           string   `help:"The forum's URL, where --login logs in (default: the site of the first url record)." env:"PB_SITE" placeholder:"URL"`
+	SaveCookies    string   `help:"Write the session's cookies to this Netscape cookies.txt file (mode 0600) after logging in and at exit, for --cookies next time." name:"save-cookies" placeholder:"FILE"`
+	BoardPassword  []string `help:"Password of a password-protected board, ID=PASSWORD (repeatable; --board-passwords keeps it out of ps)." name:"board-password" placeholder:"ID=PASS" sep:"none"`
+	BoardPasswords string   `help:"File of ID=PASSWORD lines, one per password-protected board." name:"board-passwords" type:"existingfile" placeholder:"FILE"`
+
 	// TempDir is where Chromium's throw-away profile goes ("" = $TMPDIR); tests set it.
 	TempDir string `kong:"-"`
 }
@@ -41,15 +46,31 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	}
 	errw := &SyncWriter{W: stderr}
 	logf := func(format string, args ...any) { fmt.Fprintf(errw, "pb-fetch: "+format+"\n", args...) }
+	passwords, err := ParseBoardPasswords(o.BoardPassword, o.BoardPasswords)
+	if err != nil {
+		return cli.ExitUsage, err
+	}
+	login := &loginOnce{email: o.Login, site: o.Site, saveTo: o.SaveCookies, log: logf, done: o.Login == ""}
+	if o.Login != "" {
+		if login.password, err = ReadPassword(o.Login); err != nil {
+			return cli.ExitUsage, err
+		}
+	}
 	stack, err := New(Config{
 		Flags: o.Flags, Tool: "pb-fetch", MaxBody: int64(o.MaxBody),
 		Render: o.Render, Chromium: o.Chromium, Tabs: o.Tabs, ModalTimeout: o.ModalTimeout,
-		TempDir: o.TempDir, Log: logf,
+		TempDir: o.TempDir, BoardPasswords: passwords, Log: logf,
 	})
 	if err != nil {
 		return cli.ExitUsage, err
 	}
 	defer stack.Close()
+	login.stack = stack
+	if o.Site != "" {
+		if err := login.at(ctx, o.Site); err != nil {
+			return cli.ExitUsage, err
+		}
+	}
 	if o.Render {
 		// A closed stdout (| head) must end the run through this function,
 		// which closes the browser, rather than kill the process on SIGPIPE.
@@ -97,7 +118,15 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 				if err != nil && ctx.Err() != nil {
 					continue // interrupted: no record, the page stays pending
 				}
-				page, failed := pageRecord(j.req, resp, err)
+				page, wall, detail := pageRecord(j.req, resp, err)
+				failed := page.Error != ""
+				if wall != "" && stats.wall(wall, detail) {
+					what := page.Error
+					if what == "" {
+						what = "board " + detail + " asks for a password"
+					}
+					logf("%s: %s. %s (said once per run; the summary counts them all)", j.req.URL, what, capitalize(advice(wall, detail, false)))
+				}
 				stats.Finished(failed, page.Rendered)
 				out, merr := record.Merge(j.line.Raw, page)
 				if merr != nil { // cannot happen: the line was read as a JSON object
@@ -110,7 +139,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	lines := ReadLines(ctx, stdin)
 	bad, queued, dropped := 0, 0, 0
-	var readErr error
+	var readErr, loginErr error
 feed:
 	for {
 		var it LineOrErr
@@ -145,6 +174,10 @@ feed:
 			continue
 		}
 		stack.Hosts.Add(req.URL)
+		if err := login.at(ctx, req.URL); err != nil {
+			loginErr = err
+			break feed
+		}
 		select {
 		case jobs <- job{line: l, req: req}:
 			queued++
@@ -155,7 +188,21 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
+	stopped := ctx.Err() != nil // interrupted, or stdout closed
 	cancel()
+	if loginErr != nil {
+		return cli.ExitUsage, loginErr
+	}
+	if !login.done && readErr == nil && !stopped {
+		return cli.ExitUsage, errors.New("--login: no forum to log in to; give --site URL (or url records on stdin)")
+	}
+	saveFailed := false
+	if o.SaveCookies != "" {
+		if err := SaveCookies(o.SaveCookies, stack.Jar); err != nil {
+			logf("%v", err)
+			saveFailed = true
+		}
+	}
 
 	if !o.Quiet {
 		for _, l := range strings.Split(stats.Summary("pages"), "\n") {
@@ -174,13 +221,49 @@ feed:
 	if done := stats.done.Load(); done < int64(queued) || dropped > 0 {
 		return cli.ExitPartial, fmt.Errorf("interrupted: %d of the url records read were not fetched; run again to fetch them", int64(queued+dropped)-done)
 	}
-	if bad > 0 || stats.Failed() > 0 {
+	if bad > 0 || stats.Failed() > 0 || saveFailed {
 		if bad > 0 {
 			logf("%d bad input lines skipped", bad)
 		}
 		return cli.ExitPartial, nil
 	}
 	return cli.ExitOK, nil
+}
+
+// loginOnce logs in once per run (--login), at the forum of --site or else
+// at the site of the first url record, before anything is fetched, and
+// saves the session at once when asked to (--save-cookies).
+type loginOnce struct {
+	stack           *Stack
+	email, password string
+	site            string // --site, or ""
+	saveTo          string
+	log             Logf
+	done            bool // logged in, or no login asked for
+}
+
+// at logs in, unless that is done, at the forum of rawURL (or --site).
+func (l *loginOnce) at(ctx context.Context, rawURL string) error {
+	if l.done {
+		return nil
+	}
+	l.done = true
+	if l.site != "" {
+		rawURL = l.site
+	}
+	site, err := siteURL(rawURL)
+	if err != nil {
+		return err
+	}
+	l.stack.Hosts.Add(site)
+	if err := l.stack.Login(ctx, site, l.email, l.password); err != nil {
+		return err
+	}
+	l.log("logged in to %s as %s", site, l.email)
+	if l.saveTo != "" {
+		return SaveCookies(l.saveTo, l.stack.Jar)
+	}
+	return nil
 }
 
 // urlRequest reads a url record into a request.
@@ -196,8 +279,9 @@ func urlRequest(l record.Line) (*Request, error) {
 	return &Request{URL: u.URL, Render: u.Render}, nil
 }
 
-// pageRecord turns a fetch result into the fields of a page record.
-func pageRecord(req *Request, resp *Response, err error) (record.Page, bool) {
+// pageRecord turns a fetch result into the fields of a page record, and
+// names the wall the page met, if any (see pageWall).
+func pageRecord(req *Request, resp *Response, err error) (record.Page, Wall, string) {
 	if resp == nil {
 		resp = &Response{URL: req.URL, FinalURL: req.URL}
 	}
@@ -219,29 +303,24 @@ func pageRecord(req *Request, resp *Response, err error) (record.Page, bool) {
 	} else {
 		p.Body = DecodeBody(resp.Body, p.ContentType)
 	}
-	switch {
-	case err != nil:
-		p.Error = err.Error()
-	case !resp.OK():
-		p.Error = fmt.Sprintf("HTTP %d %s", resp.Status, http.StatusText(resp.Status))
-	case loginRedirect(req.URL, p.FinalURL):
-		p.Error = fmt.Sprintf("redirected to the login page %s: this page needs a logged-in session (pass --cookies)", p.FinalURL)
-	}
-	return p, p.Error != ""
+	wall, pageErr, detail := pageWall(req, resp, err)
+	p.Error = pageErr
+	return p, wall, detail
 }
 
-// loginRedirect reports a request that ended on a login page it did not ask for.
-func loginRedirect(asked, final string) bool {
-	if asked == final {
-		return false
+// siteURL returns the scheme and host of a URL, as "https://host/".
+func siteURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an http(s) URL like https://name.proboards.com", raw)
 	}
-	a, err1 := url.Parse(asked)
-	f, err2 := url.Parse(final)
-	if err1 != nil || err2 != nil {
-		return false
+	return u.Scheme + "://" + u.Host + "/", nil
+}
+
+// capitalize upper-cases the first letter of a sentence.
+func capitalize(s string) string {
+	if s == "" {
+		return s
 	}
-	isLogin := func(u *url.URL) bool {
-		return strings.HasPrefix(u.Host, "login.") || u.Path == "/login" || strings.HasPrefix(u.Path, "/login/")
-	}
-	return isLogin(f) && !isLogin(a)
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -23,10 +24,11 @@ type Flags struct {
 	Timeout     time.Duration `help:"Time limit of one request, body included." default:"60s"`
 	UserAgent   string        `help:"User-Agent header (default: the tool's name, version and purpose, with the project's URL)." name:"user-agent" placeholder:"UA"`
 	Header      []string      `help:"Extra request header, K:V (repeatable)." placeholder:"K:V" sep:"none"`
-	Cookies     string        `help:"Netscape cookies.txt file (as browsers' export extensions write it), e.g. a logged-in session." type:"existingfile" placeholder:"FILE"`
+	Cookies     string        `help:"Netscape cookies.txt file (as browsers' export extensions, curl and pb-fetch --save-cookies write it): a logged-in session, a Cloudflare clearance." type:"existingfile" placeholder:"FILE"`
 	Robots      string        `help:"What to do with URLs robots.txt disallows: obey (skip them), warn (fetch, report each rule once), ignore." enum:"obey,warn,ignore" default:"warn"`
 	Breaker     int           `help:"Pause a host after this many failures in a row (0: never); after 4 such pauses without a success it is given up for the run." default:"5"`
 	BreakerWait time.Duration `help:"First pause of a failing host; doubles each time." default:"30s" name:"breaker-pause"`
+	LimitDir    string        `help:"Folder of the small files through which pb processes on this machine (pb-fetch and pb-images in one pipeline) share the forum's schedule, so the forum sees one stream of requests (default: $XDG_RUNTIME_DIR, else the temp dir; \"none\": each process keeps its own)." name:"limit-dir" placeholder:"DIR"`
 	Progress    bool          `help:"Show progress on stderr even when it is not a terminal."`
 	Quiet       bool          `help:"No progress and no summary; only warnings and errors." short:"q"`
 }
@@ -55,8 +57,10 @@ type Config struct {
 	Tabs         int
 	ModalTimeout time.Duration
 	TempDir      string
-	Stats        *Stats
-	Log          Logf
+	// BoardPasswords unlock password-protected boards (see UnlockBoards).
+	BoardPasswords BoardPasswords
+	Stats          *Stats
+	Log            Logf
 }
 
 // Stack is the assembled fetcher.
@@ -65,11 +69,20 @@ type Stack struct {
 	Stats   *Stats
 	Hosts   *Hosts
 	Browser *Browser
+	// Jar holds every cookie of the run: --cookies, the forum's, the
+	// proof-of-work answers, a login's session, unlocked boards.
+	Jar *Jar
+
+	limiter *Limiter
+	// forms submits forms (the login): retries, proof-of-work and the
+	// schedule apply, robots.txt does not (logging in is the user's
+	// explicit wish), and redirects may lead to a login host.
+	forms Fetcher
 }
 
 // New builds the fetch stack, outermost first:
 //
-//	Render → Redirect → Retry → Robots → PoW → Limit → HTTP
+//	Render → UnlockBoards → Redirect → Retry → Robots → PoW → Limit → HTTP
 //
 // Each redirect hop, retry, proof-of-work answer and robots.txt goes
 // through Limit, so a host sees one request start per schedule slot
@@ -108,6 +121,11 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Concurrency < 1 {
 		return nil, errors.New("--concurrency must be at least 1")
 	}
+	if d := limitDir(cfg.LimitDir); d != LimitDirNone {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("--limit-dir %s is not a folder (\"none\" keeps each host's schedule in its process)", d)
+		}
+	}
 	h := NewHTTP(HTTPConfig{
 		UserAgent: cfg.UserAgent, Header: header, Jar: jar, Timeout: cfg.Timeout,
 		MaxBody: cfg.MaxBody, Conns: cfg.Concurrency,
@@ -117,10 +135,10 @@ func New(cfg Config) (*Stack, error) {
 		Other:            Schedule{Delay: cfg.OtherDelay, Jitter: cfg.Jitter},
 		Hosts:            cfg.Hosts,
 		BreakerThreshold: cfg.Breaker, BreakerPause: cfg.BreakerWait, MaxWait: cfg.MaxWait,
-		Stats: cfg.Stats, Log: cfg.Log,
+		Dir: limitDir(cfg.LimitDir), Stats: cfg.Stats, Log: cfg.Log,
 	})
 	rc := RetryConfig{Retries: cfg.Retries, Backoff: cfg.Backoff, MaxWait: cfg.MaxWait, Stats: cfg.Stats}
-	base := PoW(Limit(h, lim), jar)
+	base := PoW(Limit(h, lim), jar, cfg.Stats)
 	robots := Robots(base, RobotsConfig{
 		Mode: cfg.Robots, Agent: agentToken(cfg.UserAgent, cfg.Tool),
 		Fetcher: Redirect(Retry(base, rc), nil), Stats: cfg.Stats, Log: cfg.Log,
@@ -129,8 +147,9 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.RedirectAnywhere {
 		allow = nil
 	}
-	plain := Redirect(Retry(robots, rc), allow)
-	s := &Stack{Fetcher: plain, Stats: cfg.Stats, Hosts: cfg.Hosts}
+	plain := UnlockBoards(Redirect(Retry(robots, rc), allow), cfg.BoardPasswords)
+	s := &Stack{Fetcher: plain, Stats: cfg.Stats, Hosts: cfg.Hosts, Jar: jar, limiter: lim,
+		forms: Redirect(Retry(base, rc), nil)}
 	if cfg.Render {
 		bin, err := FindChromium(cfg.Chromium)
 		if err != nil {
@@ -145,12 +164,22 @@ func New(cfg Config) (*Stack, error) {
 	return s, nil
 }
 
-// Close stops the browser, if one was started.
+// Close stops the browser, if one was started, and releases the shared
+// schedule files.
 func (s *Stack) Close() error {
+	s.limiter.Close()
 	if s.Browser != nil {
 		return s.Browser.Close()
 	}
 	return nil
+}
+
+// limitDir resolves --limit-dir: "" is the default folder.
+func limitDir(flag string) string {
+	if flag == "" {
+		return DefaultLimitDir()
+	}
+	return flag
 }
 
 // ParseHeaders parses "K:V" flags.

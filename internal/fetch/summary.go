@@ -30,9 +30,14 @@ type Stats struct {
 
 	done, failed, rendered atomic.Int64 // items finished (pages, images)
 
+	pows atomic.Int64 // proof-of-work challenges solved
+
 	robotsMu sync.Mutex
 	robots   map[string]int // "host\x00rule" -> URLs it disallowed
 	robotsOn string         // the --robots mode, for the summary
+
+	wallsMu sync.Mutex
+	walls   map[Wall]*wallCount
 }
 
 // NewStats returns Stats whose clock starts now.
@@ -51,6 +56,20 @@ func (s *Stats) pause(kind string, d time.Duration) {
 		s.breakerPauses.Add(1)
 	}
 	s.pauseTime.Add(int64(d))
+}
+
+func (s *Stats) powSolved() {
+	if s != nil {
+		s.pows.Add(1)
+	}
+}
+
+// PoWSolved returns how many proof-of-work challenges were solved.
+func (s *Stats) PoWSolved() int64 {
+	if s == nil {
+		return 0
+	}
+	return s.pows.Load()
 }
 
 // robotsHit counts one URL disallowed by a robots.txt rule and reports
@@ -115,6 +134,11 @@ func (s *Stats) Summary(noun string) string {
 	if r := s.rendered.Load(); r > 0 {
 		fmt.Fprintf(&b, ", %d rendered", r)
 	}
+	if p := s.pows.Load(); p == 1 {
+		b.WriteString(", 1 proof-of-work challenge solved")
+	} else if p > 1 {
+		fmt.Fprintf(&b, ", %d proof-of-work challenges solved", p)
+	}
 	fmt.Fprintf(&b, "; workers waited %v in all for their host's turn", time.Duration(s.waited.Load()).Round(time.Millisecond))
 	if l, ra, br := s.longPauses.Load(), s.retryAfters.Load(), s.breakerPauses.Load(); l+ra+br > 0 {
 		fmt.Fprintf(&b, " (%d long pauses, %d Retry-After pauses, %d failing-host pauses: %v)",
@@ -135,6 +159,7 @@ func (s *Stats) Summary(noun string) string {
 		fmt.Fprintf(&b, "\nrobots.txt of %s: %d URLs disallowed by %s, %s", host, s.robots[r], rule, verb)
 	}
 	s.robotsMu.Unlock()
+	s.wallSummary(&b)
 	return b.String()
 }
 

@@ -29,6 +29,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	w := record.NewWriter(stdout)
 	exit := cli.ExitOK
 	var pages, failed, entities, links int
+	advice := newWallAdvice()
 	for {
 		if err := ctx.Err(); err != nil {
 			// Pages without an outcome stay pending in the crawl: nothing is lost.
@@ -75,7 +76,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 			failed++
 			exit = cli.ExitPartial
 			if !o.Quiet {
-				fmt.Fprintf(stderr, "pb-parse: line %d: %s: failed: %s\n", line.N, pg.URL, out.Outcome.Reason)
+				fmt.Fprintf(stderr, "pb-parse: line %d: %s: failed: %s%s\n", line.N, pg.URL, out.Outcome.Reason, advice.advise(out.Outcome))
 			}
 		}
 	}

@@ -173,10 +173,10 @@ func BenchmarkReadPageLine(b *testing.B) {
 
 func TestTypeIsFoundWhereverItIs(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"type":"post","id":1}`:             "post",
-		`{ "type" : "post" }`:                "post",
-		`{"id":1,"type":"user"}`:             "user",
-		`{"type":"a\"b","id":1}`:             `a"b`,
+		`{"type":"post","id":1}`:              "post",
+		`{ "type" : "post" }`:                 "post",
+		`{"id":1,"type":"user"}`:              "user",
+		`{"type":"a\"b","id":1}`:              `a"b`,
 		`{"x":{"type":"inner"},"type":"url"}`: "url",
 	} {
 		l, err := NewReader(strings.NewReader(in)).Next()

@@ -30,6 +30,11 @@ const (
 	// mergeSmallest keeps the smallest value: an image embedded in many posts
 	// records the first (lowest id) post it appeared in.
 	mergeSmallest = `CASE WHEN %[2]s IS NULL THEN %[1]s WHEN %[1]s IS NULL OR %[2]s < %[1]s THEN %[2]s ELSE %[1]s END`
+
+	// mergeLargest keeps the largest value: a board once seen asking for a
+	// password stays password_protected after a crawl with the password
+	// reads it like any other board.
+	mergeLargest = `CASE WHEN %[2]s IS NULL THEN %[1]s WHEN %[1]s IS NULL OR %[2]s > %[1]s THEN %[2]s ELSE %[1]s END`
 )
 
 // mergeImageStatus and mergeImageHTTPStatus treat (status, http_status) as
@@ -70,8 +75,9 @@ func cols(names ...string) []column {
 // order the apply functions bind values in.
 var (
 	tCategory = table{"category", []string{"id"}, cols("name")}
-	tBoard    = table{"board", []string{"id"},
-		cols("category_id", "description", "name", "parent_id", "password_protected", "url")}
+	tBoard    = table{"board", []string{"id"}, []column{
+		{name: "category_id"}, {name: "description"}, {name: "name"}, {name: "parent_id"},
+		{name: "password_protected", merge: mergeLargest}, {name: "url"}}}
 	tModerator = table{"moderator", []string{"board_id", "user_id"}, nil}
 	tThread    = table{"thread", []string{"id"},
 		cols("announcement", "board_id", "locked", "sticky", "title", "url", "user_id", "views")}

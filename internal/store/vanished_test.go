@@ -68,3 +68,26 @@ func TestVanishedPostsAreMarkedNotErased(t *testing.T) {
 		t.Fatalf("post_deleted = %v, want [16]", got)
 	}
 }
+
+// TestPasswordProtectedStaysTrue: a board once found locked stays marked
+// after a crawl with its password reads it as an ordinary board, in either order.
+func TestPasswordProtectedStaysTrue(t *testing.T) {
+	locked := `{"type":"board","id":6,"name":"Staff","password_protected":true}`
+	open := `{"type":"board","id":6,"name":"Staff","description":"d","password_protected":false}`
+	for _, order := range [][]string{{locked, open}, {open, locked}} {
+		st, err := Open(filepath.Join(t.TempDir(), "f.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Load(context.Background(), strings.NewReader(strings.Join(order, "\n")), io.Discard, Options{Batch: 1}); err != nil {
+			t.Fatal(err)
+		}
+		var pp bool
+		var desc string
+		st.DB.QueryRow(`SELECT password_protected, description FROM board WHERE id = 6`).Scan(&pp, &desc)
+		st.Close()
+		if !pp || desc != "d" {
+			t.Errorf("order %v: password_protected %v, description %q", order, pp, desc)
+		}
+	}
+}
