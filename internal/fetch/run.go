@@ -137,55 +137,33 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		}()
 	}
 
-	lines := ReadLines(ctx, stdin)
 	bad, queued, dropped := 0, 0, 0
-	var readErr, loginErr error
-feed:
-	for {
-		var it LineOrErr
-		var ok bool
-		select {
-		case it, ok = <-lines:
-		case <-ctx.Done():
-			break feed
-		}
-		if !ok {
-			break
-		}
-		if it.Err != nil {
-			var le *record.LineError
-			if errors.As(it.Err, &le) {
-				logf("%v", le)
-				bad++
-				continue
-			}
-			readErr = it.Err
-			break
-		}
-		l := it.Line
+	var loginErr error
+	readErr := EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
 		if l.Type != record.TypeURL {
 			emit(func() error { return w.WriteRaw(l.Raw) })
-			continue
+			return true
 		}
 		req, err := urlRequest(l)
 		if err != nil {
 			logf("%v", err)
 			bad++
-			continue
+			return true
 		}
 		stack.Hosts.Add(req.URL)
 		if err := login.at(ctx, req.URL); err != nil {
 			loginErr = err
-			break feed
+			return false
 		}
 		select {
 		case jobs <- job{line: l, req: req}:
 			queued++
+			return true
 		case <-ctx.Done():
 			dropped++
-			break feed
+			return false
 		}
-	}
+	})
 	close(jobs)
 	wg.Wait()
 	stopped := ctx.Err() != nil // interrupted, or stdout closed

@@ -158,31 +158,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	futures := map[string]*future{}
 	bad := 0
-	lines := fetch.ReadLines(ctx, stdin)
-	var readErr error
-feed:
-	for {
-		var it fetch.LineOrErr
-		var ok bool
-		select {
-		case it, ok = <-lines:
-		case <-ctx.Done():
-			break feed
-		}
-		if !ok {
-			break
-		}
-		if it.Err != nil {
-			var le *record.LineError
-			if errors.As(it.Err, &le) {
-				logf("%v", le)
-				bad++
-				continue
-			}
-			readErr = it.Err
-			break
-		}
-		l := it.Line
+	readErr := fetch.EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
 		next := item{raw: l.Raw, n: l.N}
 		switch l.Type {
 		case record.TypeImage:
@@ -217,7 +193,7 @@ feed:
 					select {
 					case jobs <- f:
 					case <-ctx.Done():
-						break feed
+						return false
 					}
 				}
 			} else {
@@ -235,10 +211,11 @@ feed:
 		}
 		select {
 		case out <- next:
+			return true
 		case <-ctx.Done():
-			break feed
+			return false
 		}
-	}
+	})
 	close(jobs)
 	wg.Wait()
 	close(out)
