@@ -54,9 +54,23 @@ type usage struct {
 	MaxRSS int64         // bytes
 }
 
-// measure runs bin with args, stdin from in and stdout to out, and returns its cost.
+// measure runs bin with args, stdin from in and stdout to out, and returns
+// its cost. GNU time, when installed, reports the peak memory: the rusage
+// of a child forked from this (large) process would count this process's
+// memory as the child's.
 func measure(bin string, args []string, in io.Reader, out io.Writer) (usage, error) {
+	var report string
 	cmd := exec.Command(bin, args...)
+	if gnuTime, err := exec.LookPath("/usr/bin/time"); err == nil {
+		f, err := os.CreateTemp("", "pb-bench-time")
+		if err != nil {
+			return usage{}, err
+		}
+		f.Close()
+		report = f.Name()
+		defer os.Remove(report)
+		cmd = exec.Command(gnuTime, append([]string{"-f", "%e %U %S %M", "-o", report, bin}, args...)...)
+	}
 	cmd.Stdin, cmd.Stdout = in, out
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -70,6 +84,19 @@ func measure(bin string, args []string, in io.Reader, out io.Writer) (usage, err
 		}
 		if cmd.ProcessState.ExitCode() == 1 {
 			err = nil // some pages failed: expected on a forum with a password board
+		}
+	}
+	if report != "" {
+		b, rerr := os.ReadFile(report)
+		var wall, user, sys float64
+		var kb int64
+		// The last line: GNU time puts "Command exited with non-zero status" first.
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if rerr == nil && len(lines) > 0 {
+			if _, perr := fmt.Sscanf(lines[len(lines)-1], "%f %f %f %d", &wall, &user, &sys, &kb); perr == nil {
+				u.CPU = time.Duration((user + sys) * float64(time.Second))
+				u.MaxRSS = kb * 1024
+			}
 		}
 	}
 	if err != nil {
