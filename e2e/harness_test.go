@@ -3,10 +3,8 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -15,7 +13,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -60,56 +57,16 @@ var entityTables = []string{
 // browserTables can only be filled by a rendered page.
 var browserTables = map[string]bool{"moderator": true, "poll_voter": true}
 
-// accessLog collects the fake forum's NDJSON access log.
-type accessLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (a *accessLog) Write(p []byte) (int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.buf.Write(p)
-}
-
-// entry is one access-log line.
-type entry struct {
-	TimeNS int64  `json:"time_ns"`
-	Method string `json:"method"`
-	Host   string `json:"host"`
-	Path   string `json:"path"`
-	Status int    `json:"status"`
-	Fault  string `json:"fault"`
-}
-
-// entries returns the log so far and empties it.
-func (a *accessLog) take(t *testing.T) []entry {
-	t.Helper()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var out []entry
-	sc := bufio.NewScanner(&a.buf)
-	for sc.Scan() {
-		var e entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("access log: %v: %s", err, sc.Text())
-		}
-		out = append(out, e)
-	}
-	a.buf.Reset()
-	return out
-}
-
 // forum is a fake forum served on 127.0.0.1 for one test.
 type forum struct {
 	*fakeforum.Forum
 	URL string
-	log *accessLog
+	log *fakeforum.AccessRecorder
 }
 
 func startForum(t *testing.T, cfg fakeforum.Config) *forum {
 	t.Helper()
-	log := &accessLog{}
+	log := &fakeforum.AccessRecorder{}
 	cfg.AccessLog = log
 	f, err := fakeforum.New(cfg)
 	if err != nil {
@@ -224,7 +181,7 @@ func requireEqual(t *testing.T, what string, want, got map[string][]string) {
 }
 
 // pathsOf lists the distinct paths of successful GETs to the forum host.
-func pathsOf(es []entry, host string) []string {
+func pathsOf(es []fakeforum.AccessEntry, host string) []string {
 	seen := map[string]bool{}
 	for _, e := range es {
 		if e.Status == 200 && e.Host == host {

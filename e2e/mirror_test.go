@@ -93,7 +93,7 @@ func TestMirrorThroughFaults(t *testing.T) {
 	out := t.TempDir()
 	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0 --other-delay 0 --max-wait 2s", "PB_RENDER=1")
 	var faulted int
-	for _, e := range f.log.take(t) {
+	for _, e := range f.log.Take() {
 		if e.Fault != "" {
 			faulted++
 		}
@@ -117,7 +117,7 @@ func TestKillAndResume(t *testing.T) {
 	cleanDir := t.TempDir()
 	mirror(t, f.URL, cleanDir, env...)
 	want := dump(t, filepath.Join(cleanDir, "forum.db"))
-	f.log.take(t)
+	f.log.Take()
 
 	out := t.TempDir()
 	db := filepath.Join(out, "forum.db")
@@ -126,7 +126,7 @@ func TestKillAndResume(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		done := donePaths(t, db)
 		killAfter(t, f.URL, out, env, time.Duration(150+rng.IntN(900))*time.Millisecond)
-		for _, p := range pathsOf(f.log.take(t), host) {
+		for _, p := range pathsOf(f.log.Take(), host) {
 			if done[p] {
 				t.Errorf("kill %d: %s was fetched again after it was committed", i, p)
 			}
@@ -134,7 +134,7 @@ func TestKillAndResume(t *testing.T) {
 	}
 	done := donePaths(t, db)
 	mirror(t, f.URL, out, env...)
-	for _, p := range pathsOf(f.log.take(t), host) {
+	for _, p := range pathsOf(f.log.Take(), host) {
 		if done[p] {
 			t.Errorf("resume: %s was fetched again after it was committed", p)
 		}
@@ -205,10 +205,10 @@ func TestRerunAndRefresh(t *testing.T) {
 	out := t.TempDir()
 	db := filepath.Join(out, "forum.db")
 	mirror(t, f.URL, out, env...)
-	f.log.take(t)
+	f.log.Take()
 
 	mirror(t, f.URL, out, env...)
-	if es := f.log.take(t); len(es) != 0 {
+	if es := f.log.Take(); len(es) != 0 {
 		t.Fatalf("a rerun on a finished archive made %d requests, e.g. %s", len(es), es[0].Path)
 	}
 
@@ -218,7 +218,7 @@ func TestRerunAndRefresh(t *testing.T) {
 	run(t, nil, nil, "pb-urls", "refresh", db)
 	mirror(t, f.URL, out, env...)
 	host := mustHost(t, f.URL)
-	for _, p := range pathsOf(f.log.take(t), host) {
+	for _, p := range pathsOf(f.log.Take(), host) {
 		u := "http://" + host + p
 		if forumurl.Kind(u) != "" && !mayChange(u, known, last) {
 			t.Errorf("refresh fetched %s, which cannot have changed", p)

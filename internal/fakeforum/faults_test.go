@@ -1,9 +1,7 @@
 package fakeforum
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +16,7 @@ import (
 	"time"
 )
 
-// syncBuffer is an io.Writer safe for concurrent use, for access logs.
+// syncBuffer is an io.Writer safe for concurrent use, for a tool's stderr.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -30,30 +28,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) entries(t *testing.T) []AccessEntry {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []AccessEntry
-	sc := bufio.NewScanner(bytes.NewReader(s.b.Bytes()))
-	for sc.Scan() {
-		var e AccessEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("access log line %q: %v", sc.Text(), err)
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 // waitEntries waits (at most 2 s) until the log has n lines and returns
 // them: a line is written when the handler returns, which can be just after
 // the client has read the response.
-func (s *syncBuffer) waitEntries(t *testing.T, n int) []AccessEntry {
-	t.Helper()
+func waitEntries(log *AccessRecorder, n int) []AccessEntry {
 	deadline := time.Now().Add(2 * time.Second)
 	for {
-		e := s.entries(t)
+		e := log.Entries()
 		if len(e) >= n || time.Now().After(deadline) {
 			return e
 		}
@@ -62,9 +43,9 @@ func (s *syncBuffer) waitEntries(t *testing.T, n int) []AccessEntry {
 }
 
 // serve starts the forum on a loopback port.
-func serve(t *testing.T, cfg Config) (*Forum, *httptest.Server, *syncBuffer) {
+func serve(t *testing.T, cfg Config) (*Forum, *httptest.Server, *AccessRecorder) {
 	t.Helper()
-	log := &syncBuffer{}
+	log := &AccessRecorder{}
 	cfg.AccessLog = log
 	f := newForum(t, cfg)
 	srv := httptest.NewServer(f)
@@ -113,7 +94,7 @@ func TestFaultsHitAtTheirRatesWithTheirShapes(t *testing.T) {
 		o.elapsed = time.Since(start)
 		outcomes[i] = o
 	}
-	entries := log.waitEntries(t, n)
+	entries := waitEntries(log, n)
 	if len(entries) != n {
 		t.Errorf("%d access log lines for %d requests", len(entries), n)
 	}
@@ -201,7 +182,7 @@ func TestAccessLogLines(t *testing.T) {
 	}
 	wg.Wait()
 	after := time.Now()
-	entries := log.waitEntries(t, 16)
+	entries := waitEntries(log, 16)
 	if len(entries) != 16 {
 		t.Fatalf("%d lines, want 16", len(entries))
 	}
@@ -241,7 +222,7 @@ func TestProofOfWork(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted || resp.Header.Get("Retry-After") != "0" || m == nil {
 		t.Fatalf("challenge: status %d, Retry-After %q, body %q", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
-	if e := log.waitEntries(t, 1); len(e) == 0 || e[0].Fault != FaultPoW || e[0].Status != http.StatusAccepted {
+	if e := waitEntries(log, 1); len(e) == 0 || e[0].Fault != FaultPoW || e[0].Status != http.StatusAccepted {
 		t.Errorf("logged %+v", e[0])
 	}
 	// Images and robots.txt are never challenged.
@@ -295,7 +276,7 @@ func TestLoginGateAndFlow(t *testing.T) {
 			t.Errorf("%s without a session: %d to %q", p, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
-	if e := log.waitEntries(t, 1); len(e) == 0 || e[0].Fault != FaultLogin || e[0].Status != http.StatusFound {
+	if e := waitEntries(log, 1); len(e) == 0 || e[0].Fault != FaultLogin || e[0].Status != http.StatusFound {
 		t.Errorf("logged %+v", e[0])
 	}
 	resp, err := client.Get(srv.URL + "/")
@@ -399,5 +380,24 @@ func TestParseFaults(t *testing.T) {
 	}
 	if _, err := New(Config{Size: "huge"}); err == nil {
 		t.Error("New accepted size huge")
+	}
+}
+
+func TestAccessRecorderJoinsSplitLinesAndTakes(t *testing.T) {
+	var a AccessRecorder
+	a.Write([]byte(`{"time_ns":2,"method":"GET","path":"/b","status":200}` + "\n" + `{"time_ns":1,"met`))
+	if got := a.Entries(); len(got) != 1 || got[0].Path != "/b" {
+		t.Fatalf("before the rest of the line: %+v", got)
+	}
+	a.Write([]byte(`hod":"GET","path":"/a","status":404}` + "\n"))
+	got := a.Take()
+	if len(got) != 2 || got[0].Path != "/a" || got[0].Status != 404 || got[1].Path != "/b" {
+		t.Fatalf("Take = %+v, want /a then /b (by start time)", got)
+	}
+	if got := a.Take(); len(got) != 0 {
+		t.Errorf("second Take = %+v, want nothing", got)
+	}
+	if _, err := a.Write([]byte("not json\n")); err == nil || !strings.Contains(err.Error(), "not json") {
+		t.Errorf("garbage line: err = %v", err)
 	}
 }

@@ -36,7 +36,7 @@ func (tf *testForum) protectedURLs(t *testing.T) []string {
 // passwordPosts counts the POSTs of the protected board's form.
 func (tf *testForum) passwordPosts(t *testing.T) int {
 	n := 0
-	for _, e := range tf.log.entries(t) {
+	for _, e := range tf.log.Entries() {
 		if e.Method == http.MethodPost && strings.HasPrefix(e.Path, fmt.Sprintf("/board/%d/", protectedBoard)) {
 			n++
 		}

@@ -3,9 +3,6 @@ package fetch
 // Acceptance tests against the fake forum (internal/fakeforum) on loopback.
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -22,41 +18,12 @@ import (
 	"github.com/pb-archive/pb/internal/fakeforum"
 )
 
-// accessLog collects the fake forum's NDJSON access log.
-type accessLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (a *accessLog) Write(p []byte) (int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.buf.Write(p)
-}
-
-func (a *accessLog) entries(t testing.TB) []fakeforum.AccessEntry {
-	t.Helper()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var out []fakeforum.AccessEntry
-	sc := bufio.NewScanner(bytes.NewReader(a.buf.Bytes()))
-	for sc.Scan() {
-		var e fakeforum.AccessEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("access log line %q: %v", sc.Text(), err)
-		}
-		out = append(out, e)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].TimeNS < out[j].TimeNS })
-	return out
-}
-
 // testForum is a fake forum served on 127.0.0.1, with the URLs of its
 // pages and their fault-free bodies.
 type testForum struct {
 	srv   *httptest.Server
 	forum *fakeforum.Forum
-	log   *accessLog
+	log   *fakeforum.AccessRecorder
 	urls  []string          // boards, threads, members and users, in crawl order
 	ref   map[string]string // url -> body served without faults
 }
@@ -88,7 +55,7 @@ type forumSpec struct {
 // and without faults, up to spec.max of its pages, keeping their bodies.
 func newTestForum(t testing.TB, spec forumSpec) *testForum {
 	t.Helper()
-	log := &accessLog{}
+	log := &fakeforum.AccessRecorder{}
 	f, err := fakeforum.New(fakeforum.Config{Seed: forumSeed, Size: spec.size, Faults: spec.faults, AccessLog: log,
 		SlowDelay: spec.slow, Account: spec.account, BoardPassword: spec.boardPW})
 	if err != nil {
@@ -166,7 +133,7 @@ func TestFakeForumPoliteness(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d, %v\n%s", res.code, res.err, res.stderr)
 	}
-	es := tf.log.entries(t)
+	es := tf.log.Entries()
 	if len(es) != len(tf.urls)+1 { // the pages and robots.txt
 		t.Fatalf("%d requests, want %d", len(es), len(tf.urls)+1)
 	}
@@ -208,7 +175,7 @@ func checkPages(t *testing.T, tf *testForum, urls []string, res runResult) {
 		}
 	}
 	ok := map[string]int{}
-	for _, e := range tf.log.entries(t) {
+	for _, e := range tf.log.Entries() {
 		if e.Status == http.StatusOK && (e.Fault == "" || e.Fault == "slow") {
 			ok[e.Path]++
 		}
@@ -242,7 +209,7 @@ func TestFakeForumFaults(t *testing.T) {
 	// Every fault we could see was retried; a reset on a kept-alive
 	// connection may instead have been replayed by the transport itself.
 	seen, faulted := 0, 0
-	for _, e := range tf.log.entries(t) {
+	for _, e := range tf.log.Entries() {
 		switch e.Fault {
 		case "429", "503", "truncate":
 			seen++
@@ -264,7 +231,7 @@ func TestFakeForumTimeouts(t *testing.T) {
 	res := runFetch(t, t.Context(), tf.input(tf.urls), o)
 	checkPages(t, tf, tf.urls, res)
 	slow := 0
-	for _, e := range tf.log.entries(t) {
+	for _, e := range tf.log.Entries() {
 		if e.Fault == "slow" {
 			slow++
 		}
@@ -313,7 +280,7 @@ func TestFakeForumProofOfWorkAndLogin(t *testing.T) {
 		res := runFetch(t, t.Context(), tf.input(tf.urls), parseOptions(t, append(fastArgs, "-c", "4", "--cookies", cookies)...))
 		checkPages(t, tf, tf.urls, res)
 		pow := 0
-		for _, e := range tf.log.entries(t) {
+		for _, e := range tf.log.Entries() {
 			if e.Fault == "pow" {
 				pow++
 			}

@@ -47,7 +47,7 @@ func TestLoginFetchesGatedPages(t *testing.T) {
 	}
 	// The flow a browser takes: login page, form, redirect_form, home.
 	var flow []string
-	for _, e := range tf.log.entries(t) {
+	for _, e := range tf.log.Entries() {
 		if e.Method == http.MethodPost || strings.HasPrefix(e.Path, "/login") {
 			flow = append(flow, e.Method+" "+strings.Split(e.Path, "?")[0])
 		}
@@ -106,7 +106,7 @@ func TestLoginWrongPasswordFailsFast(t *testing.T) {
 	if res.stdout != "" {
 		t.Errorf("records written after a failed login:\n%.300s", res.stdout)
 	}
-	for _, e := range tf.log.entries(t) {
+	for _, e := range tf.log.Entries() {
 		if e.Path != "/" && !strings.HasPrefix(e.Path, "/login") && e.Path != "/forum_submit/login" {
 			t.Errorf("%s fetched after the login failed", e.Path)
 		}

@@ -1,7 +1,6 @@
 package images
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -55,41 +53,22 @@ func run(t *testing.T, input string, o Options) result {
 	return result{code, err, out.String(), errb.String()}
 }
 
-// accessLog collects the fake forum's access log.
-type accessLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (a *accessLog) Write(p []byte) (int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.buf.Write(p)
-}
-
-// counts returns how many times each host+path was requested, and resets.
-func (a *accessLog) counts(t *testing.T) map[string]int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+// requests returns how many times each host+path was requested since the
+// last call.
+func requests(log *fakeforum.AccessRecorder) map[string]int {
 	m := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(a.buf.Bytes()))
-	for sc.Scan() {
-		var e fakeforum.AccessEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range log.Take() {
 		m["http://"+e.Host+e.Path]++
 	}
-	a.buf.Reset()
 	return m
 }
 
 // truthImages starts the fake forum and returns its image records as the
 // truth has them (with what pb-images should add) and as pb-parse emits
 // them (without).
-func truthImages(t *testing.T, faults map[string]float64) (srv *httptest.Server, log *accessLog, want map[string]map[string]any, in []string) {
+func truthImages(t *testing.T, faults map[string]float64) (srv *httptest.Server, log *fakeforum.AccessRecorder, want map[string]map[string]any, in []string) {
 	t.Helper()
-	log = &accessLog{}
+	log = &fakeforum.AccessRecorder{}
 	f, err := fakeforum.New(fakeforum.Config{Seed: 3, Size: "small", AccessLog: log, Faults: faults})
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +175,7 @@ func TestImagesFromTheFakeForum(t *testing.T) {
 		t.Errorf("statuses %v: want a dead link and an HTML page among them", statuses)
 	}
 	// Every URL was downloaded once, though named three times.
-	for u, n := range log.counts(t) {
+	for u, n := range requests(log) {
 		if n != 1 {
 			t.Errorf("%s requested %d times", u, n)
 		}
@@ -220,7 +199,7 @@ func TestImagesFromTheFakeForum(t *testing.T) {
 		if again.code != 0 || again.stdout != res.stdout {
 			t.Errorf("rerun: exit %d, output differs: %v", again.code, again.stdout != res.stdout)
 		}
-		if c := log.counts(t); len(c) != 0 {
+		if c := requests(log); len(c) != 0 {
 			t.Errorf("rerun made %d requests: %v", len(c), c)
 		}
 		// Records that already carry their file pass through untouched.
@@ -228,7 +207,7 @@ func TestImagesFromTheFakeForum(t *testing.T) {
 		if done.code != 0 || done.stdout != res.stdout {
 			t.Errorf("enriched records changed on a second pass")
 		}
-		if c := log.counts(t); len(c) != (statuses["http 404"]+statuses["not an image"])/2 {
+		if c := requests(log); len(c) != (statuses["http 404"]+statuses["not an image"])/2 {
 			t.Errorf("with --no-index, only the images without a file are fetched again; got %v", c)
 		}
 	})
@@ -384,13 +363,8 @@ func TestImagesForumHostsAreThrottled(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d, %v\n%s", res.code, res.err, res.stderr)
 	}
-	log.mu.Lock()
-	defer log.mu.Unlock()
 	starts := map[string][]int64{}
-	sc := bufio.NewScanner(bytes.NewReader(log.buf.Bytes()))
-	for sc.Scan() {
-		var e fakeforum.AccessEntry
-		json.Unmarshal(sc.Bytes(), &e)
+	for _, e := range log.Entries() {
 		host := e.Host[:strings.LastIndex(e.Host, ":")]
 		starts[host] = append(starts[host], e.TimeNS)
 	}
