@@ -9,9 +9,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pb-archive/pb/internal/cookies"
 )
 
 // truncating answers with a Content-Length twice the bytes it sends, then
@@ -168,5 +171,33 @@ func TestBadGzipIsAnError(t *testing.T) {
 		Fetch(t.Context(), &Request{URL: base})
 	if err == nil || !strings.Contains(err.Error(), "gzip") {
 		t.Fatalf("err = %v, want a gzip error", err)
+	}
+}
+
+// TestCookiesAreSent checks the jar built from a cookie file sends the
+// cookies to their host only.
+func TestCookiesAreSent(t *testing.T) {
+	got := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("Cookie")
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	cs, err := cookies.Parse(strings.NewReader(
+		u.Hostname()+"\tFALSE\t/\tFALSE\t0\tsession\tlogged-in\n"+
+			"other.example\tFALSE\t/\tFALSE\t0\tnope\tx\n"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, err := cookies.NewJar(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHTTP(HTTPConfig{Jar: jar, Timeout: 5 * time.Second})
+	if _, err := h.Fetch(t.Context(), &Request{URL: srv.URL + "/members"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := <-got; c != "session=logged-in" {
+		t.Errorf("Cookie header = %q, want session=logged-in", c)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pb-archive/pb/internal/cookies"
 	"github.com/pb-archive/pb/internal/fakeforum"
 	"github.com/pb-archive/pb/internal/parse"
 	"github.com/pb-archive/pb/internal/store"
@@ -61,7 +62,7 @@ func TestLoginFetchesGatedPages(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("--save-cookies: %v, mode %v", err, fi.Mode())
 	}
-	cs, err := LoadCookies(saved)
+	cs, err := cookies.Load(saved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestSecretsStayOut(t *testing.T) {
 		t.Fatalf("pb-load: exit %d, %v\n%s", code, err, loadErr.String())
 	}
 
-	cs, err := LoadCookies(saved)
+	cs, err := cookies.Load(saved)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pb-archive/pb/internal/cookies"
 )
 
 // powServer answers with ProBoards' proof-of-work page until the request
@@ -96,7 +98,7 @@ func TestPoWExpiredChallengeIsSolvedAgain(t *testing.T) {
 	ps := &expiringPoWServer{now: time.Unix(1_767_225_600, 0)}
 	srv := httptest.NewServer(ps)
 	defer srv.Close()
-	jar, _ := NewJar(nil)
+	jar, _ := cookies.NewJar(nil)
 	stats := NewStats()
 	f := PoW(NewHTTP(HTTPConfig{Jar: jar, Timeout: 5 * time.Second}), jar, stats)
 	get := func() {
@@ -136,7 +138,7 @@ func TestPoWSolvedOncePerHost(t *testing.T) {
 		ps.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	jar, _ := NewJar(nil)
+	jar, _ := cookies.NewJar(nil)
 	stats := NewStats()
 	f := PoW(NewHTTP(HTTPConfig{Jar: jar, Timeout: 5 * time.Second, Conns: 4}), jar, stats)
 	var wg sync.WaitGroup
@@ -163,7 +165,7 @@ func TestPoWGivesUpClearly(t *testing.T) {
 		fmt.Fprint(w, `<script>window.POW_CHALLENGE_DATA={challenge_nonce:'n', challenge_hmac:'m', difficulty:'1', difficulty_char:'b', issued_at:'1', cookie_duration:'3600'};</script>`)
 	}))
 	defer srv.Close()
-	jar, _ := NewJar(nil)
+	jar, _ := cookies.NewJar(nil)
 	f := Retry(PoW(NewHTTP(HTTPConfig{Jar: jar, Timeout: 5 * time.Second}), jar, nil), RetryConfig{Retries: 3, Backoff: time.Millisecond})
 	resp, err := f.Fetch(t.Context(), &Request{URL: srv.URL + "/"})
 	if !errors.Is(err, ErrPoW) || resp.Attempts != 3 {

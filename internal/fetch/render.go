@@ -15,6 +15,8 @@ import (
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/go-rod/rod/lib/utils"
+
+	"github.com/pb-archive/pb/internal/cookies"
 )
 
 // RenderConfig configures the headless browser.
@@ -30,7 +32,7 @@ type RenderConfig struct {
 	UserAgent   string
 	// Cookies are set in the browser too (its requests go through the
 	// HTTP stack, which has them, but page scripts may read document.cookie).
-	Cookies []Cookie
+	Cookies []cookies.Cookie
 	// Hosts are the forum's hosts: a rendered page may load scripts and
 	// make requests on their sites only; everything else is blocked.
 	Hosts *Hosts
@@ -165,7 +167,7 @@ func (b *Browser) Close() error {
 	return nil
 }
 
-func browserCookies(cs []Cookie) []*proto.NetworkCookieParam {
+func browserCookies(cs []cookies.Cookie) []*proto.NetworkCookieParam {
 	var out []*proto.NetworkCookieParam
 	for _, c := range cs {
 		p := &proto.NetworkCookieParam{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure, HTTPOnly: c.HTTPOnly}

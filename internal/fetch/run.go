@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pb-archive/pb/internal/cli"
+	"github.com/pb-archive/pb/internal/cookies"
 	"github.com/pb-archive/pb/internal/record"
 )
 
@@ -176,7 +177,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	}
 	saveFailed := false
 	if o.SaveCookies != "" {
-		if err := SaveCookies(o.SaveCookies, stack.Jar); err != nil {
+		if err := cookies.Save(o.SaveCookies, stack.Jar); err != nil {
 			logf("%v", err)
 			saveFailed = true
 		}
@@ -239,7 +240,7 @@ func (l *loginOnce) at(ctx context.Context, rawURL string) error {
 	}
 	l.log("logged in to %s as %s", site, l.email)
 	if l.saveTo != "" {
-		return SaveCookies(l.saveTo, l.stack.Jar)
+		return cookies.Save(l.saveTo, l.stack.Jar)
 	}
 	return nil
 }

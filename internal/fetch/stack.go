@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/pb-archive/pb/internal/cookies"
 )
 
 // Flags are the network flags pb-fetch and pb-images share (kong tags).
@@ -71,7 +73,7 @@ type Stack struct {
 	Browser *Browser
 	// Jar holds every cookie of the run: --cookies, the forum's, the
 	// proof-of-work answers, a login's session, unlocked boards.
-	Jar *Jar
+	Jar *cookies.Jar
 
 	limiter *Limiter
 	// forms submits forms (the login): retries, proof-of-work and the
@@ -108,13 +110,13 @@ func New(cfg Config) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cookies []Cookie
+	var fromFile []cookies.Cookie
 	if cfg.Cookies != "" {
-		if cookies, err = LoadCookies(cfg.Cookies); err != nil {
+		if fromFile, err = cookies.Load(cfg.Cookies); err != nil {
 			return nil, err
 		}
 	}
-	jar, err := NewJar(cookies)
+	jar, err := cookies.NewJar(fromFile)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +159,7 @@ func New(cfg Config) (*Stack, error) {
 		}
 		s.Browser = NewBrowser(RenderConfig{
 			Chromium: bin, Tabs: cfg.Tabs, ModalTimeout: cfg.ModalTimeout, UserAgent: cfg.UserAgent,
-			Cookies: cookies, Hosts: cfg.Hosts, TempDir: cfg.TempDir, Log: cfg.Log,
+			Cookies: fromFile, Hosts: cfg.Hosts, TempDir: cfg.TempDir, Log: cfg.Log,
 		})
 		s.Fetcher = Render(plain, s.Browser)
 	}

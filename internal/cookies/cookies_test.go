@@ -1,8 +1,7 @@
-package fetch
+package cookies
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,7 +22,7 @@ func TestParseCookies(t *testing.T) {
 		"empty.example.com\tFALSE\t/p\tFALSE\t0\tflag",          // no value, no trailing tab
 		"spaces.example.com FALSE / FALSE 0 name value",
 	}, "\r\n")
-	got, err := ParseCookies(strings.NewReader(file), now)
+	got, err := Parse(strings.NewReader(file), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +53,7 @@ func TestParseCookiesErrors(t *testing.T) {
 		{"no name", "a.com\tTRUE\t/\tFALSE\t0\t\tv\n", "line 1: cookie without"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseCookies(strings.NewReader(tc.file), time.Now())
+			_, err := Parse(strings.NewReader(tc.file), time.Now())
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
 			}
@@ -62,38 +61,10 @@ func TestParseCookiesErrors(t *testing.T) {
 	}
 }
 
-// TestCookiesAreSent checks the jar built from a cookie file sends the
-// cookies to their host only.
-func TestCookiesAreSent(t *testing.T) {
-	got := make(chan string, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got <- r.Header.Get("Cookie")
-	}))
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	cs, err := ParseCookies(strings.NewReader(
-		u.Hostname()+"\tFALSE\t/\tFALSE\t0\tsession\tlogged-in\n"+
-			"other.example\tFALSE\t/\tFALSE\t0\tnope\tx\n"), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	jar, err := NewJar(cs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := NewHTTP(HTTPConfig{Jar: jar, Timeout: 5 * time.Second})
-	if _, err := h.Fetch(t.Context(), &Request{URL: srv.URL + "/members"}); err != nil {
-		t.Fatal(err)
-	}
-	if c := <-got; c != "session=logged-in" {
-		t.Errorf("Cookie header = %q, want session=logged-in", c)
-	}
-}
-
 // TestJarSavesWhatItHolds checks that the session written by --save-cookies
 // is what the jar would send: cookies set by servers (host-only and domain
 // cookies, with Max-Age or Expires), minus deleted and expired ones, in a
-// file only its owner can read that ParseCookies reads back.
+// file only its owner can read that Parse reads back.
 func TestJarSavesWhatItHolds(t *testing.T) {
 	now := time.Now()
 	jar, err := NewJar([]Cookie{{Domain: "forum.example.com", Path: "/", Name: "from_file", Value: "f1", Expires: now.Add(time.Hour).Truncate(time.Second)}})
@@ -112,14 +83,14 @@ func TestJarSavesWhatItHolds(t *testing.T) {
 	jar.SetCookies(login, []*http.Cookie{{Name: "stale", Value: "old", Path: "/", Expires: now.Add(-time.Hour)}})
 
 	path := filepath.Join(t.TempDir(), "cookies.txt")
-	if err := SaveCookies(path, jar); err != nil {
+	if err := Save(path, jar); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("saved file: %v, mode %v, want 0600", err, fi.Mode().Perm())
 	}
-	back, err := LoadCookies(path)
+	back, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,13 +133,13 @@ func TestJarSavesWhatItHolds(t *testing.T) {
 	}
 	// An existing file is replaced, and becomes private.
 	os.WriteFile(path, []byte("old"), 0o644)
-	if err := SaveCookies(path, jar); err != nil {
+	if err := Save(path, jar); err != nil {
 		t.Fatal(err)
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Errorf("replaced file mode %v", fi.Mode().Perm())
 	}
-	if err := SaveCookies(filepath.Join(t.TempDir(), "no", "such", "dir"), jar); err == nil {
+	if err := Save(filepath.Join(t.TempDir(), "no", "such", "dir"), jar); err == nil {
 		t.Error("saving into a missing folder succeeded")
 	}
 }

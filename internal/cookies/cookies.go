@@ -1,4 +1,7 @@
-package fetch
+// Package cookies reads and writes Netscape cookies.txt files (what browser
+// export extensions, curl and pb-fetch --save-cookies produce) and holds a
+// run's cookie jar.
+package cookies
 
 import (
 	"bufio"
@@ -33,13 +36,13 @@ type Cookie struct {
 	Value   string
 }
 
-// ParseCookies reads a Netscape cookies.txt file, as browser extensions and
+// Parse reads a Netscape cookies.txt file, as browser extensions and
 // curl export them: tab-separated domain, include-subdomains flag, path,
 // secure flag, expiry (Unix seconds, 0 for a session cookie), name, value;
 // "#HttpOnly_" before the domain marks an HttpOnly cookie, other "#" lines
 // are comments. Cookies that expired before now are skipped. A malformed
 // line is an error naming its line number.
-func ParseCookies(r io.Reader, now time.Time) ([]Cookie, error) {
+func Parse(r io.Reader, now time.Time) ([]Cookie, error) {
 	var out []Cookie
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -95,14 +98,14 @@ func ParseCookies(r io.Reader, now time.Time) ([]Cookie, error) {
 	return out, nil
 }
 
-// LoadCookies reads a cookies.txt file (see ParseCookies).
-func LoadCookies(path string) ([]Cookie, error) {
+// Load reads a cookies.txt file (see Parse).
+func Load(path string) ([]Cookie, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	cs, err := ParseCookies(f, time.Now())
+	cs, err := Parse(f, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -220,9 +223,9 @@ func defaultCookiePath(p string) string {
 	return p[:i]
 }
 
-// WriteCookies writes cookies in the Netscape cookies.txt format that
-// ParseCookies (and curl, wget, yt-dlp...) read.
-func WriteCookies(w io.Writer, cookies []Cookie) error {
+// Write writes cookies in the Netscape cookies.txt format that
+// Parse (and curl, wget, yt-dlp...) read.
+func Write(w io.Writer, cookies []Cookie) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("# Netscape HTTP Cookie File\n# Written by pb-fetch. It holds a logged-in session: keep it private.\n\n")
 	flag := func(b bool) string {
@@ -248,10 +251,10 @@ func WriteCookies(w io.Writer, cookies []Cookie) error {
 	return bw.Flush()
 }
 
-// SaveCookies writes the jar's cookies to path in the Netscape format,
+// Save writes the jar's cookies to path in the Netscape format,
 // readable by its owner only (mode 0600). The file is replaced atomically,
 // so a crash never leaves half a session behind.
-func SaveCookies(path string, j *Jar) error {
+func Save(path string, j *Jar) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".pb-cookies-*")
 	if err != nil {
 		return err
@@ -259,7 +262,7 @@ func SaveCookies(path string, j *Jar) error {
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
 	err = tmp.Chmod(0o600)
 	if err == nil {
-		err = WriteCookies(tmp, j.All())
+		err = Write(tmp, j.All())
 	}
 	if err == nil {
 		err = tmp.Sync()
