@@ -19,8 +19,8 @@ import (
 	"github.com/pb-archive/pb/internal/store"
 )
 
-// plainTables are what an archive made without a browser can hold
-// completely: everything but moderators, poll voters and dialog likes.
+// plainOnly are the tables an archive made without a browser cannot hold
+// completely: moderators, poll voters and the likes behind a dialog.
 var plainOnly = map[string]bool{"moderator": true, "poll_voter": true, "post_like": true}
 
 // TestMirrorEqualsTruth mirrors the small fake forum with --render and

@@ -7,6 +7,8 @@
 # Environment:
 #   PB_FETCH_FLAGS  extra pb-fetch flags, e.g. "--delay 0" for the fake forum
 #   PB_IMAGES_FLAGS extra pb-images flags (default: PB_FETCH_FLAGS)
+#   PB_COOKIES      a cookies.txt exported from a browser (or by pb-fetch --save-cookies):
+#                   checked before the first request, then used by pb-fetch and pb-images
 #   PB_RENDER       "1" forces --render, "0" disables it; default: on when Chromium is installed
 #   PB_MAX_PASSES   stop after this many passes (default 1000)
 # Kill it at any moment (Ctrl-C, SIGKILL, a reboot) and run it again: nothing is lost.
@@ -29,6 +31,8 @@ db=$out/forum.db
 mkdir -p "$out/images" || exit 2
 read -r -a fetch_flags <<<"${PB_FETCH_FLAGS:-}"
 read -r -a images_flags <<<"${PB_IMAGES_FLAGS-${PB_FETCH_FLAGS:-}}"
+cookies=()
+if [ -n "${PB_COOKIES:-}" ]; then cookies=(--cookies "$PB_COOKIES"); fi
 
 render=()
 case "${PB_RENDER:-auto}" in
@@ -38,7 +42,9 @@ case "${PB_RENDER:-auto}" in
 esac
 
 # Seeding is idempotent: pb-load adds the home page only if it is new.
-pb-urls --site "$site" forum | pb-load -q "$db" || exit 2
+# pb-urls also checks PB_COOKIES here, so a wrong export stops the run at once.
+seed=$(pb-urls "${cookies[@]}" --site "$site" forum) || exit 2
+printf '%s\n' "$seed" | pb-load -q "$db" || exit 2
 
 pass=0
 stalled=0
@@ -53,9 +59,9 @@ while :; do
   fi
   echo "mirror: pass $pass: $pending pages to fetch" >&2
   pb-urls pending "${render[@]}" "$db" |
-    pb-fetch -q "${render[@]}" "${fetch_flags[@]}" |
+    pb-fetch -q "${render[@]}" "${cookies[@]}" "${fetch_flags[@]}" |
     pb-parse |
-    pb-images -q -o "$out/images" "${images_flags[@]}" |
+    pb-images -q -o "$out/images" "${cookies[@]}" "${images_flags[@]}" |
     pb-load -q "$db"
   status=("${PIPESTATUS[@]}")
   # pb-load exiting 2 means the database is unusable: stop. Other stages

@@ -2,21 +2,26 @@ package frontier
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pb-archive/pb/internal/cli"
+	"github.com/pb-archive/pb/internal/cookies"
 	"github.com/pb-archive/pb/internal/record"
 	"github.com/pb-archive/pb/internal/store"
 )
 
 // Options are pb-urls' flags and commands (kong tags; Command says which ran).
 type Options struct {
-	Site string `help:"Forum base URL, e.g. https://name.proboards.com." env:"PB_SITE"`
+	Site    string `help:"Forum base URL, e.g. https://name.proboards.com." env:"PB_SITE"`
+	Cookies string `help:"The cookies.txt file the pipeline's pb-fetch will use: checked up front, so a stale or wrong export stops the job before it starts (pb-urls itself makes no requests)." type:"existingfile" placeholder:"FILE"`
 
 	Forum   struct{} `cmd:"" help:"The home page: archive the whole forum."`
 	Members struct{} `cmd:"" help:"The members list: every member's profile."`
@@ -70,6 +75,18 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 			return cli.ExitUsage, err
 		}
 		defer st.Close()
+		if o.Cookies != "" {
+			var first string
+			err := st.DB.QueryRowContext(ctx, `SELECT url FROM crawl ORDER BY seq LIMIT 1`).Scan(&first)
+			if err == nil {
+				err = checkCookies(o.Cookies, first, stderr)
+			} else if errors.Is(err, sql.ErrNoRows) {
+				err = fmt.Errorf("cannot check --cookies: %s has no pages yet", path)
+			}
+			if err != nil {
+				return cli.ExitUsage, err
+			}
+		}
 		switch cmd {
 		case "status":
 			if err := Status(ctx, st.DB, stdout, o.Status.CrawlOnly); err != nil {
@@ -109,12 +126,34 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	if err != nil {
 		return cli.ExitUsage, err
 	}
+	if o.Cookies != "" {
+		if err := checkCookies(o.Cookies, urls[0].URL, stderr); err != nil {
+			return cli.ExitUsage, err
+		}
+	}
 	for _, u := range urls {
 		if err := w.Write(u); err != nil {
 			return quietOnPipe(err)
 		}
 	}
 	return cli.ExitOK, nil
+}
+
+// checkCookies fails when the cookies file has no live cookie for the
+// forum of pageURL, and warns when some of them have expired.
+func checkCookies(path, pageURL string, stderr io.Writer) error {
+	cov, err := cookies.Check(path, pageURL, time.Now())
+	if err != nil {
+		return err
+	}
+	if p := cov.Problem(); p != "" {
+		return fmt.Errorf("--cookies %s: %s", path, p)
+	}
+	if cov.Expired > 0 {
+		fmt.Fprintf(stderr, "pb-urls: warning: --cookies %s: %d of its cookies for %s expired (the last on %s); %d are still live. If pages come back as login pages, export them again.\n",
+			path, cov.Expired, cov.Site, cov.LastDied.UTC().Format("2006-01-02 15:04 MST"), cov.Live)
+	}
+	return nil
 }
 
 func quietOnPipe(err error) (int, error) {
