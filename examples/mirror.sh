@@ -59,7 +59,7 @@ while :; do
   fi
   echo "mirror: pass $pass: $pending pages to fetch" >&2
   pb-urls pending "${render[@]}" "$db" |
-    pb-fetch -q "${render[@]}" "${cookies[@]}" "${fetch_flags[@]}" |
+    pb-fetch "${render[@]}" "${cookies[@]}" "${fetch_flags[@]}" |
     pb-parse |
     pb-images -q -o "$out/images" "${cookies[@]}" "${images_flags[@]}" |
     pb-load -q "$db"
