@@ -77,18 +77,11 @@ func startForum(t *testing.T, cfg fakeforum.Config) *forum {
 	return &forum{Forum: f, URL: srv.URL, log: log}
 }
 
-// truthDump loads the forum's ground truth with pb-load into a fresh
-// database and dumps the entity tables.
+// truthDump loads the forum's ground truth into a fresh database and dumps
+// the entity tables.
 func (f *forum) truthDump(t *testing.T) map[string][]string {
 	t.Helper()
-	dir := t.TempDir()
-	var truth bytes.Buffer
-	if err := f.WriteTruth(&truth, f.URL); err != nil {
-		t.Fatal(err)
-	}
-	db := filepath.Join(dir, "truth.db")
-	run(t, nil, &truth, "pb-load", "-q", db)
-	return dump(t, db)
+	return dump(t, f.truthDB(t))
 }
 
 func dump(t *testing.T, db string) map[string][]string {
@@ -138,9 +131,15 @@ func run(t *testing.T, env []string, stdin *bytes.Buffer, tool string, args ...s
 // mirror runs examples/mirror.sh against site into out and returns its stderr.
 func mirror(t *testing.T, site, out string, env ...string) string {
 	t.Helper()
+	return mirrorJob(t, site, out, nil, env...)
+}
+
+// mirrorJob is mirror with a job for mirror.sh, e.g. "board", "12".
+func mirrorJob(t *testing.T, site, out string, job []string, env ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "examples", "mirror.sh"), site, out)
+	cmd := exec.CommandContext(ctx, "bash", append([]string{filepath.Join(root, "examples", "mirror.sh"), site, out}, job...)...)
 	cmd.Env = append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH"))
 	cmd.Env = append(cmd.Env, env...)
 	var o, e bytes.Buffer

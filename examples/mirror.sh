@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# mirror.sh SITE_URL OUT_DIR — archive a whole ProBoards forum into
+# mirror.sh SITE_URL OUT_DIR [JOB] — archive a whole ProBoards forum into
 # OUT_DIR/forum.db and OUT_DIR/images/, resuming wherever an earlier run stopped.
+# JOB is what pb-urls starts from (default: forum), e.g. "board 12" for one
+# board with its sub-boards and threads, "thread 345", or "members".
 #
 # It runs the crawl loop of DESIGN.md until the frontier is empty:
 #   pb-urls pending DB | pb-fetch | pb-parse | pb-images -o IMAGES | pb-load DB
@@ -14,12 +16,15 @@
 # Kill it at any moment (Ctrl-C, SIGKILL, a reboot) and run it again: nothing is lost.
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 SITE_URL OUT_DIR" >&2
+if [ $# -lt 2 ]; then
+  echo "usage: $0 SITE_URL OUT_DIR [forum | members | board ID | thread ID | user ID]" >&2
   exit 2
 fi
 site=$1
 out=$2
+shift 2
+job=("$@")
+[ ${#job[@]} -eq 0 ] && job=(forum)
 here=$(cd "$(dirname "$0")" && pwd)
 # Prefer the binaries built by `make build`; fall back to $PATH.
 if [ -x "$here/../bin/pb-urls" ]; then PATH="$here/../bin:$PATH"; fi
@@ -43,7 +48,7 @@ esac
 
 # Seeding is idempotent: pb-load adds the home page only if it is new.
 # pb-urls also checks PB_COOKIES here, so a wrong export stops the run at once.
-seed=$(pb-urls "${cookies[@]}" --site "$site" forum) || exit 2
+seed=$(pb-urls "${cookies[@]}" --site "$site" "${job[@]}") || exit 2
 printf '%s\n' "$seed" | pb-load -q "$db" || exit 2
 
 pass=0
