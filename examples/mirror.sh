@@ -62,7 +62,8 @@ while :; do
     echo "mirror: stopping after ${PB_MAX_PASSES:-1000} passes with $pending pages pending" >&2
     break
   fi
-  echo "mirror: pass $pass: $pending pages to fetch" >&2
+  if [ "$pending" -eq 1 ]; then what="1 page"; else what="$pending pages"; fi
+  echo "mirror: pass $pass: $what to fetch" >&2
   pb-urls pending "${render[@]}" "$db" |
     pb-fetch "${render[@]}" "${cookies[@]}" "${fetch_flags[@]}" |
     pb-parse |

@@ -115,8 +115,8 @@ func (s *Stats) Progress(noun string) string {
 	el := time.Since(s.start)
 	n := s.done.Load()
 	rate := float64(n) / max(el.Seconds(), 1e-3)
-	line := fmt.Sprintf("%d %s (%.1f/s), %s, %d requests, %d retries, %d failed",
-		n, noun, rate, humanBytes(s.bytes.Load()), s.requests.Load(), s.retries.Load(), s.failed.Load())
+	line := fmt.Sprintf("%s (%.1f/s), %s, %d requests, %d retries, %d failed",
+		nounCount(n, noun), rate, humanBytes(s.bytes.Load()), s.requests.Load(), s.retries.Load(), s.failed.Load())
 	if p := s.longPauses.Load() + s.retryAfters.Load() + s.breakerPauses.Load(); p > 0 {
 		line += fmt.Sprintf(", %d pauses", p)
 	}
@@ -128,8 +128,8 @@ func (s *Stats) Summary(noun string) string {
 	el := time.Since(s.start)
 	n := s.done.Load()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d %s in %v (%.1f/s), %s in %d requests, %d retries, %d failed",
-		n, noun, el.Round(time.Millisecond), float64(n)/max(el.Seconds(), 1e-3),
+	fmt.Fprintf(&b, "%s in %v (%.1f/s), %s in %d requests, %d retries, %d failed",
+		nounCount(n, noun), el.Round(time.Millisecond), float64(n)/max(el.Seconds(), 1e-3),
 		humanBytes(s.bytes.Load()), s.requests.Load(), s.retries.Load(), s.failed.Load())
 	if r := s.rendered.Load(); r > 0 {
 		fmt.Fprintf(&b, ", %d rendered", r)
@@ -161,6 +161,14 @@ func (s *Stats) Summary(noun string) string {
 	s.robotsMu.Unlock()
 	s.wallSummary(&b)
 	return b.String()
+}
+
+// nounCount is "1 page" or "N pages", for a plural noun.
+func nounCount(n int64, nouns string) string {
+	if n == 1 {
+		return "1 " + strings.TrimSuffix(nouns, "s")
+	}
+	return fmt.Sprintf("%d %s", n, nouns)
 }
 
 func humanBytes(n int64) string {

@@ -84,7 +84,11 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return writeFailed(err)
 	}
 	if !o.Quiet && pages > 0 {
-		fmt.Fprintf(stderr, "pb-parse: %d pages (%d failed), %d entities, %d links\n", pages, failed, entities, links)
+		noun := "pages"
+		if pages == 1 {
+			noun = "page"
+		}
+		fmt.Fprintf(stderr, "pb-parse: %d %s (%d failed), %d entities, %d links\n", pages, noun, failed, entities, links)
 	}
 	return exit, nil
 }
