@@ -43,15 +43,18 @@ func Check(path, rawURL string, now time.Time) (Coverage, error) {
 	hosts := map[string]bool{}
 	for _, c := range all {
 		hosts[c.Domain] = true
-		if !c.Expires.IsZero() && !c.Expires.After(now) {
-			if c.Expires.After(cov.LastDied) {
-				cov.LastDied = c.Expires
-			}
-			c.Expires = time.Time{} // so the jar below tells whether it would apply
-			dead = append(dead, c)
-			continue
+		expired := !c.Expires.IsZero() && !c.Expires.After(now)
+		if expired && c.Expires.After(cov.LastDied) {
+			cov.LastDied = c.Expires
 		}
-		live = append(live, c)
+		// The jar below only answers whether a cookie applies to the site; it
+		// judges expiry by the wall clock, so expiry is decided here, as of now.
+		c.Expires = time.Time{}
+		if expired {
+			dead = append(dead, c)
+		} else {
+			live = append(live, c)
+		}
 	}
 	for h := range hosts {
 		cov.Hosts = append(cov.Hosts, h)

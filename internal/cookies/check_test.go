@@ -10,7 +10,17 @@ import (
 )
 
 func TestCheck(t *testing.T) {
-	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	// The same answers whatever the wall clock says: Check judges expiry by
+	// the time it is given, so one clock long past and one far ahead.
+	for _, now := range []time.Time{
+		time.Date(2001, 11, 24, 12, 0, 0, 0, time.UTC),
+		time.Date(2096, 11, 24, 12, 0, 0, 0, time.UTC),
+	} {
+		t.Run(now.Format("2006"), func(t *testing.T) { testCheckAt(t, now) })
+	}
+}
+
+func testCheckAt(t *testing.T, now time.Time) {
 	past := now.Add(-48 * time.Hour).Unix()
 	future := now.Add(48 * time.Hour).Unix()
 	line := func(domain, sub string, exp int64, name, value string) string {
@@ -25,7 +35,7 @@ func TestCheck(t *testing.T) {
 		{"session cookie for the forum", line("name.proboards.com", "FALSE", 0, "session", "S3CRET"), 1, 0, ""},
 		{"domain cookie of proboards.com applies", line(".proboards.com", "TRUE", future, "sso", "S3CRET"), 1, 0, ""},
 		{"some expired, one live", line("name.proboards.com", "FALSE", past, "old", "S3CRET") + line("name.proboards.com", "FALSE", future, "new", "S3CRET"), 1, 1, ""},
-		{"all expired", line("name.proboards.com", "FALSE", past, "session", "S3CRET"), 0, 1, "expired (the last on 2026-11-22 12:00 UTC)"},
+		{"all expired", line("name.proboards.com", "FALSE", past, "session", "S3CRET"), 0, 1, "expired (the last on " + now.Add(-48*time.Hour).Format("2006-01-02") + " 12:00 UTC)"},
 		{"another forum only", line("other.proboards.com", "FALSE", 0, "session", "S3CRET"), 0, 0, "no cookie for name.proboards.com, only for other.proboards.com"},
 		{"a whole browser's export", line("a.com", "FALSE", 0, "x", "1") + line("b.com", "FALSE", 0, "x", "1") + line("c.com", "FALSE", 0, "x", "1") +
 			line("d.com", "FALSE", 0, "x", "1") + line("e.com", "FALSE", 0, "x", "1") + line("f.com", "FALSE", 0, "x", "1") + line("g.com", "FALSE", 0, "x", "1"),
