@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/andybalholm/cascadia"
-	"golang.org/x/term"
 )
 
 // PasswordEnv is the environment variable --login reads the password from.
@@ -188,8 +187,7 @@ func ReadPassword(email string) (string, error) {
 		return "", fmt.Errorf("--login needs the password: set $%s, or run pb-fetch on a terminal to type it", PasswordEnv)
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "pb-fetch: password for %s: ", email)
-	b, err := term.ReadPassword(int(tty.Fd()))
+	b, err := promptNoEcho(tty, tty, fmt.Sprintf("pb-fetch: password for %s: ", email))
 	fmt.Fprintln(tty)
 	if err != nil {
 		return "", fmt.Errorf("reading the password from the terminal: %w", err)
