@@ -1,13 +1,17 @@
 package fetch
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/andybalholm/cascadia"
 )
@@ -16,7 +20,8 @@ import (
 const PasswordEnv = "PB_PASSWORD"
 
 // LoginError is a login the forum refused; Msg is its message (from the
-// page's .errors) or what went wrong. It never contains the password.
+// page's .errors) or what went wrong. It never contains the password:
+// Login redacts it from the forum's words (see Redact).
 type LoginError struct {
 	Email string
 	Msg   string
@@ -49,8 +54,10 @@ var (
 // *LoginError with the page's message. Every request goes through the
 // politeness schedule.
 func (s *Stack) Login(ctx context.Context, site, email, password string) error {
+	// Every message may quote the forum (a login page can echo what was
+	// typed, in a message or a URL), so each one is redacted.
 	fail := func(format string, args ...any) error {
-		return &LoginError{Email: email, Msg: fmt.Sprintf(format, args...)}
+		return &LoginError{Email: email, Msg: Redact(fmt.Sprintf(format, args...), password)}
 	}
 	home, err := s.get(ctx, site)
 	if err != nil {
@@ -104,7 +111,7 @@ func (s *Stack) Login(ctx context.Context, site, email, password string) error {
 			return fail("completing the login at %s: %v", back.Action, err)
 		}
 		adoc = parseHTML(answer.Body)
-	} else if msg := firstText(answer.Body, selLoginErrors); msg != "" {
+	} else if msg := loginErrorText(answer.Body, password); msg != "" {
 		return fail("%s", msg) // refused, with the page's reason
 	}
 	loggedOut := cascadia.Query(adoc, selLogoutLink) == nil
@@ -115,6 +122,118 @@ func (s *Stack) Login(ctx context.Context, site, email, password string) error {
 		return fail("the forum set no session cookie (%s)", answer.FinalURL)
 	}
 	return nil
+}
+
+// loginErrorText is the text of the login page's .errors, redacted before
+// it is shortened, so that no piece of a cut password is left.
+func loginErrorText(body []byte, password string) string {
+	n := cascadia.Query(parseHTML(body), selLoginErrors)
+	if n == nil {
+		return ""
+	}
+	t := []rune(Redact(textOf(n), password))
+	if len(t) > 200 {
+		return string(t[:200]) + "…"
+	}
+	return string(t)
+}
+
+// Redacted stands for a secret in what pb-fetch prints.
+const Redacted = "***"
+
+// Redact replaces every occurrence of secret in s with Redacted: as is, and
+// as a page or a URL may write it (HTML character references, percent
+// encoding, + for a space, JSON and Go escapes, each character spelled
+// any of these ways), with any white space between its characters (page
+// text is read node by node, and runs of white space are folded).
+func Redact(s, secret string) string {
+	if secret == "" || s == "" {
+		return s
+	}
+	return secretPattern(secret).ReplaceAllLiteralString(s, Redacted)
+}
+
+// secretPattern is the regular expression Redact looks for.
+func secretPattern(secret string) *regexp.Regexp {
+	var b strings.Builder
+	space := false
+	for _, r := range secret {
+		if unicode.IsSpace(r) {
+			space = true // a run of white space is written \s+ or its escapes, once
+			continue
+		}
+		if b.Len() > 0 || space {
+			if space {
+				b.WriteString(`(?:\s|&nbsp;?|&#0*(?:32|160);?|&#[xX]0*(?:20|[aA]0);?|%20|%[cC]2%[aA]0|\+|\\[nrt])+`)
+			} else {
+				b.WriteString(`\s*`)
+			}
+			space = false
+		}
+		b.WriteString(runePattern(r))
+	}
+	if space && b.Len() == 0 { // a secret of white space only
+		return regexp.MustCompile(regexp.QuoteMeta(secret))
+	}
+	return regexp.MustCompile(b.String())
+}
+
+// htmlNames are the HTML named character references of ASCII punctuation.
+var htmlNames = map[rune]string{
+	'&': "amp", '<': "lt", '>': "gt", '"': "quot", '\'': "apos", '!': "excl", '#': "num",
+	'$': "dollar", '%': "percnt", '(': "lpar", ')': "rpar", '*': "ast", '+': "plus", ',': "comma",
+	'.': "period", '/': "sol", ':': "colon", ';': "semi", '=': "equals", '?': "quest", '@': "commat",
+	'[': "lsqb", '\\': "bsol", ']': "rsqb", '^': "hat", '_': "lowbar", '`': "grave", '{': "lcub",
+	'|': "verbar", '}': "rcub",
+}
+
+// runePattern matches one character of a secret, however it is written.
+func runePattern(r rune) string {
+	alts := []string{
+		regexp.QuoteMeta(string(r)),
+		fmt.Sprintf(`&#0*%d;?`, r),
+		fmt.Sprintf(`(?i:&#x0*%x;?)`, r),
+	}
+	if name, ok := htmlNames[r]; ok {
+		alts = append(alts, `(?i:&`+name+`;?)`)
+	}
+	var pct strings.Builder
+	for _, c := range []byte(string(r)) {
+		fmt.Fprintf(&pct, "%%%02x", c)
+	}
+	alts = append(alts, "(?i:"+pct.String()+")")
+	if r < 0x10000 {
+		alts = append(alts, fmt.Sprintf(`(?i:\\u%04x)`, r))
+	}
+	if r < 0x80 {
+		alts = append(alts, fmt.Sprintf(`(?i:\\x%02x)`, r))
+		if strings.ContainsRune(`"'\\/`, r) {
+			alts = append(alts, `\\`+regexp.QuoteMeta(string(r)))
+		}
+	}
+	return "(?:" + strings.Join(alts, "|") + ")"
+}
+
+// RedactWriter writes to w what is written to it with secret redacted.
+// pb-fetch's messages are written a line at a time, so a secret is never
+// split between two writes.
+func RedactWriter(w io.Writer, secret string) io.Writer {
+	if secret == "" {
+		return w
+	}
+	return &redactWriter{w: w, re: secretPattern(secret)}
+}
+
+type redactWriter struct {
+	w  io.Writer
+	re *regexp.Regexp
+}
+
+func (r *redactWriter) Write(p []byte) (int, error) {
+	if _, err := r.w.Write(r.re.ReplaceAllLiteral(p, []byte(Redacted))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // get fetches a page for the login, which must answer 2xx.
@@ -197,4 +316,63 @@ func ReadPassword(email string) (string, error) {
 		return "", errors.New("no password typed")
 	}
 	return p, nil
+}
+
+// LoginPassword returns the password for --login: the first line read from
+// file descriptor fd (--password-fd; fd < 0 when not given) or of file
+// (--password-file), or else ReadPassword's. An inherited descriptor or a
+// private file, unlike $PB_PASSWORD, leaves nothing in /proc/PID/environ.
+func LoginPassword(email string, fd int, file string) (string, error) {
+	if fd < 0 && file == "" {
+		return ReadPassword(email)
+	}
+	// Never handed on to a child (Chromium), even when unused.
+	os.Unsetenv(PasswordEnv)
+	switch {
+	case email == "":
+		return "", errors.New("--password-fd and --password-file give the password for --login, which is missing")
+	case fd >= 0 && file != "":
+		return "", errors.New("give the password by --password-fd or by --password-file, not both")
+	case fd >= 0 && fd <= 2:
+		return "", fmt.Errorf("--password-fd %d: 0, 1 and 2 are the records and the messages; open the password on 3 or above (3< file, or 3<<< \"$PW\")", fd)
+	}
+	var (
+		p    string
+		err  error
+		from string
+	)
+	if fd >= 0 {
+		from = fmt.Sprintf("--password-fd %d", fd)
+		f := os.NewFile(uintptr(fd), from)
+		if f == nil {
+			return "", fmt.Errorf("%s: not an open file descriptor", from)
+		}
+		p, err = firstLine(f)
+		f.Close() // no child process inherits it
+	} else {
+		from = "--password-file " + file
+		var f *os.File
+		if f, err = os.Open(file); err == nil {
+			p, err = firstLine(f)
+			f.Close()
+		}
+	}
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%s: %w", from, err)
+	case p == "":
+		return "", fmt.Errorf("%s: the first line is empty: no password", from)
+	}
+	return p, nil
+}
+
+// firstLine reads r up to its first newline or its end (at most 64 KiB),
+// so that a writer may keep a pipe open, and drops the line ending.
+func firstLine(r io.Reader) (string, error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, 64<<10), 4096)
+	line, err := br.ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }

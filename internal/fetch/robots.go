@@ -1,13 +1,14 @@
 package fetch
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/jimsmart/grobotstxt"
 )
 
 // Robots modes (--robots).
@@ -17,134 +18,113 @@ const (
 	RobotsIgnore = "ignore" // do not even read robots.txt
 )
 
-// robotsRules is the group of a robots.txt that applies to us (RFC 9309).
+// robotsRules is a robots.txt as it applies to one user agent. Matching is
+// Google's (RFC 9309 plus Google's leniency) through grobotstxt, the Go port
+// of Google's own matcher: a group written "User-agent: pb-fetch/1.0" is
+// ours, typos like "Disalow" count, the longest match wins and Allow wins a
+// tie. The zero value (no robots.txt) allows everything.
 type robotsRules struct {
-	rules []robotsRule
+	body  string // as served, for quoting its lines
+	norm  string // as given to the matcher
+	agent string
 }
 
+// robotsRule is the robots.txt line that decided a match.
 type robotsRule struct {
 	allow   bool
+	key     string // the key as written ("Disallow", "disalow", "Allow")
 	pattern string
 	line    int
 }
 
 func (r robotsRule) String() string {
-	verb := "Disallow"
-	if r.allow {
-		verb = "Allow"
+	key := r.key
+	if key == "" {
+		key = "Disallow"
+		if r.allow {
+			key = "Allow"
+		}
 	}
-	return fmt.Sprintf("%q (line %d)", verb+": "+r.pattern, r.line)
+	return fmt.Sprintf("%q (line %d)", key+": "+r.pattern, r.line)
 }
 
-// parseRobots reads a robots.txt and keeps the rules of the groups for
-// agent (matched case-insensitively), or else of the groups for "*".
+// parseRobots keeps a robots.txt for matching paths against the groups of
+// agent (a product token such as "pb-fetch"), or else of "*".
 func parseRobots(body []byte, agent string) *robotsRules {
-	agent = strings.ToLower(agent)
-	type group struct {
-		agents []string
-		rules  []robotsRule
-	}
-	var groups []*group
-	var cur *group
-	inAgents := false
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		key, val, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		key, val = strings.ToLower(strings.TrimSpace(key)), strings.TrimSpace(val)
-		switch key {
-		case "user-agent":
-			if !inAgents {
-				cur = &group{}
-				groups = append(groups, cur)
-				inAgents = true
-			}
-			cur.agents = append(cur.agents, strings.ToLower(val))
-		case "allow", "disallow":
-			inAgents = false
-			if cur == nil || val == "" { // "Disallow:" with no path allows everything
-				continue
-			}
-			cur.rules = append(cur.rules, robotsRule{allow: key == "allow", pattern: val, line: n})
-		default:
-			// Sitemap, Crawl-delay and the like do not end the agent list.
-		}
-	}
-	pick := func(match func(string) bool) *robotsRules {
-		var out *robotsRules
-		for _, g := range groups {
-			for _, a := range g.agents {
-				if match(a) {
-					if out == nil {
-						out = &robotsRules{}
-					}
-					out.rules = append(out.rules, g.rules...)
-					break
-				}
-			}
-		}
-		return out
-	}
-	if r := pick(func(a string) bool { return a == agent }); r != nil {
-		return r
-	}
-	if r := pick(func(a string) bool { return a == "*" }); r != nil {
-		return r
-	}
-	return &robotsRules{}
+	// grobotstxt upper-cases the escapes of patterns by clearing bit 0x20,
+	// which turns the digits of "%3c" into control bytes: hand it "%3C".
+	norm := lowerEscape.ReplaceAllStringFunc(string(body), strings.ToUpper)
+	return &robotsRules{body: string(body), norm: norm, agent: agent}
 }
+
+var lowerEscape = regexp.MustCompile(`%[0-9a-fA-F]{2}`)
 
 // match returns the rule deciding path (path and query, as sent), and
-// whether it is allowed: the longest matching pattern wins, Allow on a tie.
-func (r *robotsRules) match(path string) (robotsRule, bool) {
-	var best robotsRule
-	found := false
-	for _, rule := range r.rules {
-		if !robotsPatternMatch(rule.pattern, path) {
-			continue
-		}
-		if !found || len(rule.pattern) > len(best.pattern) ||
-			len(rule.pattern) == len(best.pattern) && rule.allow && !best.allow {
-			best, found = rule, true
-		}
-	}
-	if !found {
+// whether it is allowed. The rule is zero when no rule matched, or when the
+// path is allowed without an Allow rule saying so.
+func (r *robotsRules) match(path string) (rule robotsRule, allowed bool) {
+	if strings.TrimSpace(r.body) == "" {
 		return robotsRule{}, true
 	}
-	return best, best.allow
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	defer func() {
+		// grobotstxt panics on a few malformed inputs; a robots.txt we
+		// cannot read allows everything, as an unreadable one does.
+		if recover() != nil {
+			rule, allowed = robotsRule{}, true
+		}
+	}()
+	m := grobotstxt.NewRobotsMatcher()
+	allowed = m.AgentAllowed(r.norm, r.agent, path)
+	rule = robotsLine(r.body, m.MatchingLine())
+	if allowed && !rule.allow {
+		rule = robotsRule{} // allowed because no Disallow matched (or an empty one did)
+	}
+	return rule, allowed
 }
 
-// robotsPatternMatch matches a robots.txt path pattern: a prefix, where *
-// matches any run of characters and a final $ anchors the end.
-func robotsPatternMatch(pattern, path string) bool {
-	anchored := strings.HasSuffix(pattern, "$")
-	if anchored {
-		pattern = pattern[:len(pattern)-1]
+// robotsLine reads line n (1-based) of a robots.txt as a rule, splitting
+// lines as grobotstxt does (LF, CR or CRLF, after a UTF-8 BOM).
+func robotsLine(body string, n int) robotsRule {
+	if n <= 0 {
+		return robotsRule{}
 	}
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(path, parts[0]) {
-		return false
-	}
-	rest := path[len(parts[0]):]
-	for i, p := range parts[1:] {
-		last := i == len(parts)-2
-		if last && anchored {
-			return strings.HasSuffix(rest, p)
+	body = strings.TrimPrefix(body, "\uFEFF")
+	cur := 1
+	for cur < n {
+		i := strings.IndexAny(body, "\r\n")
+		if i < 0 {
+			return robotsRule{line: n}
 		}
-		j := strings.Index(rest, p)
-		if j < 0 {
-			return false
+		if body[i] == '\r' && i+1 < len(body) && body[i+1] == '\n' {
+			i++
 		}
-		rest = rest[j+len(p):]
+		body = body[i+1:]
+		cur++
 	}
-	return !anchored || rest == ""
+	if i := strings.IndexAny(body, "\r\n"); i >= 0 {
+		body = body[:i]
+	}
+	if i := strings.IndexByte(body, '#'); i >= 0 {
+		body = body[:i]
+	}
+	body = strings.TrimSpace(body)
+	sep := strings.IndexByte(body, ':')
+	if sep < 0 { // Google accepts "Disallow /x" without the colon
+		sep = strings.IndexAny(body, " \t")
+	}
+	if sep < 0 {
+		return robotsRule{line: n, key: body}
+	}
+	key := strings.TrimSpace(body[:sep])
+	return robotsRule{
+		allow:   strings.HasPrefix(strings.ToLower(key), "allow"),
+		key:     key,
+		pattern: strings.TrimSpace(body[sep+1:]),
+		line:    n,
+	}
 }
 
 // RobotsConfig configures the Robots decorator.

@@ -28,7 +28,9 @@ type Options struct {
 	Tabs         int           `help:"How many pages Chromium renders at once." default:"2"`
 	ModalTimeout time.Duration `help:"How long to wait for one modal to appear after its click." default:"60s" name:"modal-timeout"`
 
-	Login          string   `help:"Log in to the forum as this member (email address) before fetching, as a browser would; the password comes from $PB_PASSWORD, or is asked on the terminal." placeholder:"EMAIL"`
+	Login          string   `help:"Log in to the forum as this member (email address) before fetching, as a browser would. The password is asked on the terminal (best), or read from --password-fd or --password-file, or from $PB_PASSWORD, which other processes of yours (and root) can read in /proc/PID/environ for the whole run, even after pb-fetch unsets it." placeholder:"EMAIL"`
+	PasswordFD     *int     `help:"Read the --login password from this inherited file descriptor (first line), e.g. --password-fd 3 3< <(pass show forum)." name:"password-fd" placeholder:"N"`
+	PasswordFile   string   `help:"Read the --login password from the first line of this file (keep it mode 0600)." name:"password-file" placeholder:"FILE"`
 	Site           string   `help:"The forum's URL, where --login logs in (default: the site of the first url record)." env:"PB_SITE" placeholder:"URL"`
 	SaveCookies    string   `help:"Write the session's cookies to this Netscape cookies.txt file (mode 0600) after logging in and at exit, for --cookies next time." name:"save-cookies" placeholder:"FILE"`
 	BoardPassword  []string `help:"Password of a password-protected board, ID=PASSWORD (repeatable; --board-passwords keeps it out of ps)." name:"board-password" placeholder:"ID=PASS" sep:"none"`
@@ -52,10 +54,16 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return cli.ExitUsage, err
 	}
 	login := &loginOnce{email: o.Login, site: o.Site, saveTo: o.SaveCookies, log: logf, done: o.Login == ""}
-	if o.Login != "" {
-		if login.password, err = ReadPassword(o.Login); err != nil {
+	if o.Login != "" || o.PasswordFD != nil || o.PasswordFile != "" {
+		fd := -1
+		if o.PasswordFD != nil {
+			fd = *o.PasswordFD
+		}
+		if login.password, err = LoginPassword(o.Login, fd, o.PasswordFile); err != nil {
 			return cli.ExitUsage, err
 		}
+		// A forum's page may quote the password: no message shows it.
+		errw.W = RedactWriter(stderr, login.password)
 	}
 	stack, err := New(Config{
 		Flags: o.Flags, Tool: "pb-fetch", MaxBody: int64(o.MaxBody),

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/pb-archive/pb/internal/record"
 )
@@ -24,10 +25,26 @@ var sessionParams = map[string]bool{
 // URL: http(s) only, lower-case host, no fragment, no session parameters,
 // query keys sorted, and page=1 dropped because page 1 is the bare URL.
 // ok is false for hrefs that are not web pages (javascript:, mailto:, empty).
+// An href is read as a browser reads it (WHATWG URL): tabs and newlines
+// anywhere in it are dropped, a backslash before the query is a slash, and
+// the scheme's default port (:443 on https, :80 on http) is no part of the key.
 func Canonical(base *url.URL, href string) (canon string, ok bool) {
-	href = strings.TrimSpace(href)
+	href = strings.TrimFunc(href, func(r rune) bool { return r <= ' ' || unicode.IsSpace(r) })
+	href = tabNewline.Replace(href)
 	if href == "" || strings.HasPrefix(href, "#") {
 		return "", false
+	}
+	if m := schemePrefix.FindString(href); m != "" {
+		if s := strings.ToLower(m[:len(m)-1]); s != "http" && s != "https" {
+			return "", false
+		}
+	}
+	// Only the special schemes http and https are left, where a browser reads
+	// a backslash before the query or fragment as a slash: \\host\a is //host/a.
+	if end := strings.IndexAny(href, "?#"); end >= 0 {
+		href = strings.ReplaceAll(href[:end], `\`, "/") + href[end:]
+	} else {
+		href = strings.ReplaceAll(href, `\`, "/")
 	}
 	ref, err := url.Parse(href)
 	if err != nil {
@@ -40,7 +57,7 @@ func Canonical(base *url.URL, href string) (canon string, ok bool) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", false
 	}
-	u.Host = strings.ToLower(u.Host)
+	u.Host = dropDefaultPort(u.Scheme, strings.ToLower(u.Host))
 	u.Fragment, u.RawFragment = "", ""
 	u.User = nil
 	if u.Path == "" {
@@ -58,6 +75,35 @@ func Canonical(base *url.URL, href string) (canon string, ok bool) {
 	u.RawQuery = q.Encode() // Encode sorts by key
 	u.ForceQuery = false
 	return u.String(), true
+}
+
+var (
+	// tabNewline are the characters a browser removes from anywhere in a URL.
+	tabNewline = strings.NewReplacer("\t", "", "\n", "", "\r", "")
+	// schemePrefix is an href's scheme, colon included (RFC 3986 §3.1).
+	schemePrefix = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+)
+
+// dropDefaultPort removes the port of host when it is the scheme's default
+// (or empty), and writes any other port without leading zeros, so that
+// every spelling of one address makes one crawl key.
+func dropDefaultPort(scheme, host string) string {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.HasSuffix(host, "]") { // no port (an IPv6 address ends in "]")
+		return host
+	}
+	name, port := host[:i], host[i+1:]
+	if port == "" {
+		return name
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil {
+		return host
+	}
+	if scheme == "https" && n == 443 || scheme == "http" && n == 80 {
+		return name
+	}
+	return name + ":" + strconv.Itoa(n)
 }
 
 // MustCanonical is Canonical for URLs known to be valid absolute URLs.

@@ -31,6 +31,51 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
+// TestCanonicalLikeABrowser reads hrefs as a browser does (WHATWG URL):
+// each case names one page in two spellings that must make one crawl key.
+func TestCanonicalLikeABrowser(t *testing.T) {
+	base, _ := url.Parse("https://forum.proboards.com/thread/12/hello-world")
+	base443, _ := url.Parse("https://forum.proboards.com:443/thread/12/hello-world")
+	for _, tc := range []struct {
+		name string
+		base *url.URL
+		href string
+		want string // "" when the href is no page
+	}{
+		{"tab in the path", base, "/board/3/gen\teral", "https://forum.proboards.com/board/3/general"},
+		{"newline in the path", base, "/board/3/\ngeneral", "https://forum.proboards.com/board/3/general"},
+		{"CRLF in the query", base, "/thread/12/x?page=\r\n2", "https://forum.proboards.com/thread/12/x?page=2"},
+		{"newline in the host", base, "https://forum.pro\nboards.com/board/3", "https://forum.proboards.com/board/3"},
+		{"newline in the scheme", base, "ht\ntps://forum.proboards.com/board/3", "https://forum.proboards.com/board/3"},
+		{"tab before a fragment", base, "/user/5\t#profile", "https://forum.proboards.com/user/5"},
+		{"newlines around", base, "\n\t/board/3\r\n", "https://forum.proboards.com/board/3"},
+		{"only newlines", base, "\n\r\t", ""},
+		{"tab in javascript:", base, "java\tscript:alert(1)", ""},
+		{":443 on https", base, "https://forum.proboards.com:443/board/3", "https://forum.proboards.com/board/3"},
+		{":80 on http", base, "http://forum.proboards.com:80/board/3", "http://forum.proboards.com/board/3"},
+		{":443 in the base", base443, "/board/3", "https://forum.proboards.com/board/3"},
+		{":443 in the base, page=1", base443, "?page=1", "https://forum.proboards.com/thread/12/hello-world"},
+		{"empty port", base, "https://forum.proboards.com:/board/3", "https://forum.proboards.com/board/3"},
+		{"leading zeros", base, "https://forum.proboards.com:0443/board/3", "https://forum.proboards.com/board/3"},
+		{":80 on IPv6", base, "http://[::1]:80/x", "http://[::1]/x"},
+		{":443 on http is no default", base, "http://forum.proboards.com:443/a", "http://forum.proboards.com:443/a"},
+		{":80 on https is no default", base, "https://forum.proboards.com:80/a", "https://forum.proboards.com:80/a"},
+		{"another port", base, "https://forum.proboards.com:8443/a", "https://forum.proboards.com:8443/a"},
+		{"backslashes in the path", base, `\board\3\general`, "https://forum.proboards.com/board/3/general"},
+		{"backslash in a relative path", base, `..\13\x`, "https://forum.proboards.com/thread/13/x"},
+		{"scheme-relative backslashes", base, `\\other.example\a`, "https://other.example/a"},
+		{"mixed slashes after the scheme", base, `http:/\other.example\a`, "http://other.example/a"},
+		{"backslashes after the scheme", base, `https:\\forum.proboards.com\board\3`, "https://forum.proboards.com/board/3"},
+		{"a backslash in the query stays", base, `/search\x?q=a\b`, "https://forum.proboards.com/search/x?q=a%5Cb"},
+		{"a backslash in the fragment", base, `/board/3#a\b`, "https://forum.proboards.com/board/3"},
+	} {
+		got, ok := Canonical(tc.base, tc.href)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("%s: Canonical(%q) = %q, %v; want %q", tc.name, tc.href, got, ok, tc.want)
+		}
+	}
+}
+
 func TestKindIDPage(t *testing.T) {
 	for _, tc := range []struct {
 		url, kind string
