@@ -45,8 +45,9 @@ type Options struct {
 // on the crawl's next pass. A record that already names a file present in
 // the folder passes through untouched.
 //
-// Exit status 1 means bad input lines, images that could not be reached
-// (they may be later: run again) or files that could not be written;
+// Exit status 1 means bad input lines, images that could not be reached or
+// were refused for now, e.g. with a 503 (they may be later: run again), or
+// files that could not be written;
 // dead links, non-images and oversized files are results, recorded in
 // their records, not failures.
 func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Options) (int, error) {
@@ -307,7 +308,8 @@ func enrich(it item, logf func(string, ...any), c *counts) ([]byte, error) {
 		return it.raw, nil
 	}
 	r := f.res
-	if strings.HasPrefix(r.Status, "unreachable") {
+	// Unreachable hosts and answers like 503 may give the file later.
+	if strings.HasPrefix(r.Status, "unreachable") || record.ImageRetryable(f.url, r.Status, r.HTTPStatus) {
 		c.unreachable.Add(1)
 	}
 	patch := struct {

@@ -439,11 +439,14 @@ func TestPassingFailuresAreTriedAgain(t *testing.T) {
 	for _, p := range []string{"/busy.png", "/reset.png", "/gone.png", "/forbidden.png", "/busy.png"} {
 		fmt.Fprintf(&in, `{"type":"image","url":"%s%s"}`+"\n", srv.URL, p)
 	}
-	pass := func(at int64) []map[string]any {
+	pass := func(at int64, code int) []map[string]any {
 		t.Helper()
 		o := parseOptions(t, fast(dir, "--retries", "0", "-c", "2")...)
 		o.Now = func() time.Time { return time.UnixMilli(at) }
 		res := run(t, in.String(), o)
+		if res.code != code {
+			t.Errorf("exit %d, want %d (1: some images may be had later)\n%s", res.code, code, res.stderr)
+		}
 		var out []map[string]any
 		for _, l := range strings.Split(strings.TrimSpace(res.stdout), "\n") {
 			var m map[string]any
@@ -469,7 +472,7 @@ func TestPassingFailuresAreTriedAgain(t *testing.T) {
 		}
 	}
 
-	first := pass(1000)
+	first := pass(1000, 1)
 	if s := fmt.Sprint(first[1]["status"]); s != "unreachable: connection reset" && s != "unreachable: truncated body" {
 		first[1]["status"] = s + " (want a reset)"
 	} else {
@@ -482,7 +485,7 @@ func TestPassingFailuresAreTriedAgain(t *testing.T) {
 	firstPass = false
 	before := maps.Clone(hits)
 	mu.Unlock()
-	second := pass(2000)
+	second := pass(2000, 0)
 	// The passing failures were downloaded again and are files now; the
 	// permanent answers came from the index, with their first download's time.
 	check("second pass", second, []string{"ok", "ok", "http 404", "http 403", "ok"},
