@@ -500,3 +500,25 @@ func TestPassingFailuresAreTriedAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedForNowExitsOne: a host that answers 503 gives no file this
+// time, but may the next: the exit status says so, as for a dead host.
+func TestRefusedForNowExitsOne(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/gone.png" {
+			http.NotFound(w, r)
+			return
+		}
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path string
+		code int
+	}{{"/busy.png", 1}, {"/gone.png", 0}} {
+		res := run(t, `{"type":"image","url":"`+srv.URL+tc.path+`"}`+"\n", parseOptions(t, fast(t.TempDir(), "--retries", "0")...))
+		if res.code != tc.code {
+			t.Errorf("%s: exit %d, want %d\n%s", tc.path, res.code, tc.code, res.stderr)
+		}
+	}
+}
