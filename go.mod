@@ -6,6 +6,7 @@ require (
 	github.com/alecthomas/kong v1.17.0
 	github.com/andybalholm/cascadia v1.3.5
 	github.com/creack/pty v1.1.24
+	github.com/gabriel-vasile/mimetype v1.4.16
 	github.com/go-rod/rod v0.116.2
 	github.com/jimsmart/grobotstxt v1.0.3
 	github.com/ncruces/go-sqlite3 v0.37.0

@@ -38,7 +38,9 @@ var kindRank = map[string]int{
 
 // Pending returns the frontier: pages not done and failed pages with
 // attempts left, ordered so that whole threads and boards complete before
-// new ones open (an interrupted archive is then useful as it stands).
+// new ones open (an interrupted archive is then useful as it stands), and
+// last the images (kind record.KindImage) whose download failed for a
+// passing reason, with attempts left like pages.
 func Pending(ctx context.Context, db *sql.DB, o PendingOptions) ([]Entry, error) {
 	q := `SELECT url, render, COALESCE(kind, ''), attempts, seq FROM crawl
 	      WHERE (state = 'pending' OR (state = 'failed' AND attempts < ?))`

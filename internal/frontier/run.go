@@ -32,11 +32,11 @@ type Options struct {
 	Pending struct {
 		dbArg
 		Limit       int    `help:"Print at most N pages." placeholder:"N"`
-		Kind        string `help:"Only pages of this kind (home, board, thread, members, user, css)." placeholder:"K"`
+		Kind        string `help:"Only pages of this kind (home, board, thread, members, user, css; image: images to download again)." placeholder:"K"`
 		Render      bool   `help:"Include pages that need a browser (for pb-fetch --render)."`
 		RenderOnly  bool   `help:"Only pages that need a browser." name:"render-only"`
 		MaxAttempts int    `help:"Retry failed pages while they have fewer attempts than this." default:"5"`
-	} `cmd:"" help:"The crawl frontier of an archive: pages not done yet, whole threads and boards first."`
+	} `cmd:"" help:"The crawl frontier of an archive: pages not done yet, whole threads and boards first, then image records for images whose download failed for a passing reason."`
 	Refresh dbArg `cmd:"" help:"Re-queue what may have changed: home, board lists, members list, last thread pages."`
 	Status  struct {
 		dbArg
@@ -109,7 +109,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 			return cli.ExitPartial, err
 		}
 		for _, e := range es {
-			if err := w.Write(record.URL{Type: record.TypeURL, URL: e.URL, Kind: e.Kind, Render: e.Render}); err != nil {
+			var rec any = record.URL{Type: record.TypeURL, URL: e.URL, Kind: e.Kind, Render: e.Render}
+			if e.Kind == record.KindImage {
+				// pb-fetch and pb-parse pass it on; pb-images downloads it again.
+				rec = record.Image{Type: record.TypeImage, URL: e.URL}
+			}
+			if err := w.Write(rec); err != nil {
 				return quietOnPipe(err)
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+
+	"github.com/pb-archive/pb/internal/record"
 )
 
 // archiveTables are the tables whose row counts describe an archive.
@@ -32,8 +34,10 @@ func Status(ctx context.Context, db *sql.DB, w io.Writer, crawlOnly bool) error 
 		}
 		fmt.Fprintf(w, "images: %d archived, %d without a file (see image_status)\n", files, missing)
 	}
+	// Images waiting to be downloaded again are counted apart from pages.
 	rows, err := db.QueryContext(ctx,
-		`SELECT state, render, count(*) FROM crawl GROUP BY state, render ORDER BY state, render`)
+		`SELECT state, render, kind IS '`+record.KindImage+`' AS image, count(*) FROM crawl
+		 GROUP BY state, render, image ORDER BY image, state, render`)
 	if err != nil {
 		return fmt.Errorf("reading the crawl table: %w", err)
 	}
@@ -41,13 +45,16 @@ func Status(ctx context.Context, db *sql.DB, w io.Writer, crawlOnly bool) error 
 	fmt.Fprint(w, "crawl:")
 	for rows.Next() {
 		var state string
-		var render bool
+		var render, image bool
 		var n int64
-		if err := rows.Scan(&state, &render, &n); err != nil {
+		if err := rows.Scan(&state, &render, &image, &n); err != nil {
 			return err
 		}
 		if render {
 			state += " (render)"
+		}
+		if image {
+			state += " (images)"
 		}
 		fmt.Fprintf(w, " %s %d;", state, n)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/pb-archive/pb/internal/fetch"
 )
@@ -26,6 +27,7 @@ type downloader struct {
 	f       fetch.Fetcher
 	store   *Store
 	maxSize int64
+	now     func() time.Time
 }
 
 // get downloads u and returns what it gave. An error is returned only when
@@ -46,6 +48,7 @@ func (d *downloader) get(ctx context.Context, u string) (Result, bool, error) {
 		if ctx.Err() != nil {
 			return res, false, ctx.Err()
 		}
+		res.FetchedAt = d.now().UnixMilli()
 		if resp != nil {
 			res.HTTPStatus = resp.Status
 		}
@@ -100,7 +103,9 @@ func reason(err error) string {
 		return "DNS error: " + dns.Err
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
-	case errors.Is(err, fetch.ErrDisallowed), errors.Is(err, fetch.ErrHostDown):
+	case errors.Is(err, fetch.ErrDisallowed):
+		return fetch.ErrDisallowed.Error() // the exact words record.ImageRetryable knows
+	case errors.Is(err, fetch.ErrHostDown):
 		return err.Error()
 	case errors.As(err, &ue):
 		return ue.Err.Error()

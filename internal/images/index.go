@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/pb-archive/pb/internal/record"
 )
 
 // IndexName is the file in the images folder that remembers what each URL
@@ -24,18 +26,16 @@ type Result struct {
 	// Status is "ok", "http NNN", "not an image", "too large" or "unreachable: <reason>".
 	Status     string `json:"status"`
 	HTTPStatus int    `json:"http_status,omitempty"`
+	// FetchedAt is when the download was made, in ms since the epoch (0 for
+	// a data: URL, which is not downloaded).
+	FetchedAt int64 `json:"fetched_at,omitempty"`
 }
 
 // final reports whether a result will not change on a later try: a file,
-// or a permanent answer of the host. Only those go in the index.
+// or a permanent answer (record.ImageRetryable). Only those go in the
+// index. "too large" is not kept: a rerun with a larger --max-size may want it.
 func (r Result) final() bool {
-	switch {
-	case r.Status == StatusOK, r.Status == StatusNotImage:
-		return true
-	case r.HTTPStatus == 404 || r.HTTPStatus == 410:
-		return true
-	}
-	return false
+	return r.Status != "" && r.Status != StatusTooLarge && !record.ImageRetryable(r.URL, r.Status, r.HTTPStatus)
 }
 
 // Index is the images folder's memory of earlier runs.

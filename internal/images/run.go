@@ -25,21 +25,29 @@ type Options struct {
 	Site        []string       `help:"The forum's URL (repeatable): its hosts get the forum's politeness schedule (hosts of url, link and outcome records passing by are added)." env:"PB_SITE" placeholder:"URL"`
 	NoIndex     bool           `help:"Neither use nor update the folder's index of URLs already downloaded (.pb-images-index.ndjson): download everything again." name:"no-index"`
 	Window      int            `help:"How many records may wait, in order, behind a slow download." default:"1024"`
+
+	// Now is the clock that stamps fetched_at (default time.Now).
+	Now func() time.Time `kong:"-"`
 }
 
 // Run is pb-images. It copies every record to stdout in input order; an
 // image record with a url and no file yet is enriched (record.Merge, so
 // unknown fields stay) with filename (<md5>.<ext>), md5_hash, size, status
-// "ok" and http_status, or with the status that says why there is no file.
+// "ok" and http_status, or with the status that says why there is no file,
+// and with fetched_at, the time of the download.
 //
 // Each URL is downloaded once per run, whatever the number of records
 // naming it, and once per folder: what a URL gave is remembered in the
 // folder's index, so the next pass of a crawl or a rerun downloads nothing
-// it already has (nor dead links again). A record that already names a
-// file present in the folder passes through untouched.
+// it already has (nor dead links again). Only final results are remembered
+// (record.ImageRetryable): an image that failed for a passing reason is
+// downloaded again when a record names it again, as `pb-urls pending` does
+// on the crawl's next pass. A record that already names a file present in
+// the folder passes through untouched.
 //
-// Exit status 1 means bad input lines, images that could not be reached
-// (they may be later: run again) or files that could not be written;
+// Exit status 1 means bad input lines, images that could not be reached or
+// were refused for now, e.g. with a 503 (they may be later: run again), or
+// files that could not be written;
 // dead links, non-images and oversized files are results, recorded in
 // their records, not failures.
 func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Options) (int, error) {
@@ -86,7 +94,11 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		defer fetch.ShowProgress(ctx, errw, "pb-images", "images", stats, every)()
 	}
 
-	d := &downloader{f: stack, store: store, maxSize: int64(o.MaxSize)}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	d := &downloader{f: stack, store: store, maxSize: int64(o.MaxSize), now: now}
 	var c counts
 	jobs := make(chan *future)
 	var wg sync.WaitGroup
@@ -296,7 +308,8 @@ func enrich(it item, logf func(string, ...any), c *counts) ([]byte, error) {
 		return it.raw, nil
 	}
 	r := f.res
-	if strings.HasPrefix(r.Status, "unreachable") {
+	// Unreachable hosts and answers like 503 may give the file later.
+	if strings.HasPrefix(r.Status, "unreachable") || record.ImageRetryable(f.url, r.Status, r.HTTPStatus) {
 		c.unreachable.Add(1)
 	}
 	patch := struct {
@@ -305,7 +318,11 @@ func enrich(it item, logf func(string, ...any), c *counts) ([]byte, error) {
 		Size       *int64  `json:"size,omitempty"`
 		Status     string  `json:"status"`
 		HTTPStatus *int    `json:"http_status,omitempty"`
+		FetchedAt  *int64  `json:"fetched_at,omitempty"`
 	}{Status: r.Status}
+	if r.FetchedAt != 0 {
+		patch.FetchedAt = &r.FetchedAt
+	}
 	if r.Status == StatusOK {
 		patch.Filename, patch.MD5Hash, patch.Size = &r.Filename, &r.MD5Hash, &r.Size
 	}

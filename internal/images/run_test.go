@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,7 +129,13 @@ func TestImagesFromTheFakeForum(t *testing.T) {
 		in.WriteString(withExtra + "\n")
 		order = append(order, "image")
 	}
-	res := run(t, in.String(), parseOptions(t, fast(dir, "-c", "4")...))
+	// A stopped clock, so that a second download of a URL gives the same record.
+	opts := func(args ...string) Options {
+		o := parseOptions(t, args...)
+		o.Now = func() time.Time { return time.UnixMilli(1_700_000_000_000) }
+		return o
+	}
+	res := run(t, in.String(), opts(fast(dir, "-c", "4")...))
 	if res.code != 0 || res.err != nil {
 		t.Fatalf("exit %d, %v\n%s", res.code, res.err, res.stderr)
 	}
@@ -156,6 +164,9 @@ func TestImagesFromTheFakeForum(t *testing.T) {
 		}
 		if i >= 2*len(images) && got["x_note"] != "again" {
 			t.Errorf("line %d lost its unknown field: %s", i+1, l)
+		}
+		if got["fetched_at"] != float64(1_700_000_000_000) {
+			t.Errorf("%s: fetched_at %v, want the clock's time", got["url"], got["fetched_at"])
 		}
 		statuses[fmt.Sprint(got["status"])]++
 		if fn, ok := got["filename"].(string); ok {
@@ -195,7 +206,7 @@ func TestImagesFromTheFakeForum(t *testing.T) {
 	}
 
 	t.Run("a rerun downloads nothing", func(t *testing.T) {
-		again := run(t, in.String(), parseOptions(t, fast(dir)...))
+		again := run(t, in.String(), opts(fast(dir)...))
 		if again.code != 0 || again.stdout != res.stdout {
 			t.Errorf("rerun: exit %d, output differs: %v", again.code, again.stdout != res.stdout)
 		}
@@ -203,7 +214,7 @@ func TestImagesFromTheFakeForum(t *testing.T) {
 			t.Errorf("rerun made %d requests: %v", len(c), c)
 		}
 		// Records that already carry their file pass through untouched.
-		done := run(t, res.stdout, parseOptions(t, fast(dir, "--no-index")...))
+		done := run(t, res.stdout, opts(fast(dir, "--no-index")...))
 		if done.code != 0 || done.stdout != res.stdout {
 			t.Errorf("enriched records changed on a second pass")
 		}
@@ -381,5 +392,133 @@ func TestImagesForumHostsAreThrottled(t *testing.T) {
 	}
 	if len(starts["localhost"]) != 5 || gaps(starts["localhost"]) > 150*time.Millisecond {
 		t.Errorf("image host: %d requests, smallest gap %v; want them not held to the forum's 200ms", len(starts["localhost"]), gaps(starts["localhost"]))
+	}
+}
+
+// TestPassingFailuresAreTriedAgain: a download that failed for a passing
+// reason (503, a reset) is not remembered in the folder's index, so the next
+// pass of the crawl downloads it again; a permanent answer (404, 403) is
+// remembered and not asked again. Every record of one download carries that
+// download's fetched_at, which pb-load uses to count one attempt per pass.
+func TestPassingFailuresAreTriedAgain(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n" + strings.Repeat("p", 100))
+	var mu sync.Mutex
+	hits := map[string]int{}
+	firstPass := true // the host is busy and drops connections during the first pass only
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		failing := firstPass
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/busy.png":
+			if failing {
+				w.Header().Set("Retry-After", "1")
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+				return
+			}
+		case "/reset.png":
+			if failing {
+				conn, _, _ := w.(http.Hijacker).Hijack()
+				conn.(*net.TCPConn).SetLinger(0)
+				conn.Close()
+				return
+			}
+		case "/gone.png":
+			http.NotFound(w, r)
+			return
+		case "/forbidden.png":
+			http.Error(w, "no hotlinking", http.StatusForbidden)
+			return
+		}
+		w.Write(append(png, r.URL.Path...))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	var in strings.Builder
+	for _, p := range []string{"/busy.png", "/reset.png", "/gone.png", "/forbidden.png", "/busy.png"} {
+		fmt.Fprintf(&in, `{"type":"image","url":"%s%s"}`+"\n", srv.URL, p)
+	}
+	pass := func(at int64, code int) []map[string]any {
+		t.Helper()
+		o := parseOptions(t, fast(dir, "--retries", "0", "-c", "2")...)
+		o.Now = func() time.Time { return time.UnixMilli(at) }
+		res := run(t, in.String(), o)
+		if res.code != code {
+			t.Errorf("exit %d, want %d (1: some images may be had later)\n%s", res.code, code, res.stderr)
+		}
+		var out []map[string]any
+		for _, l := range strings.Split(strings.TrimSpace(res.stdout), "\n") {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(l), &m); err != nil {
+				t.Fatalf("%v: %s", err, l)
+			}
+			out = append(out, m)
+		}
+		if len(out) != 5 {
+			t.Fatalf("%d records out, want 5:\n%s", len(out), res.stdout)
+		}
+		return out
+	}
+	check := func(what string, got []map[string]any, want []string, at []int64) {
+		t.Helper()
+		for i, m := range got {
+			if fmt.Sprint(m["status"]) != want[i] {
+				t.Errorf("%s, record %d (%s): status %v, want %s", what, i+1, m["url"], m["status"], want[i])
+			}
+			if m["fetched_at"] != float64(at[i]) {
+				t.Errorf("%s, record %d (%s): fetched_at %v, want %d", what, i+1, m["url"], m["fetched_at"], at[i])
+			}
+		}
+	}
+
+	first := pass(1000, 1)
+	if s := fmt.Sprint(first[1]["status"]); s != "unreachable: connection reset" && s != "unreachable: truncated body" {
+		first[1]["status"] = s + " (want a reset)"
+	} else {
+		first[1]["status"] = "reset"
+	}
+	check("first pass", first, []string{"http 503", "reset", "http 404", "http 403", "http 503"},
+		[]int64{1000, 1000, 1000, 1000, 1000})
+
+	mu.Lock()
+	firstPass = false
+	before := maps.Clone(hits)
+	mu.Unlock()
+	second := pass(2000, 0)
+	// The passing failures were downloaded again and are files now; the
+	// permanent answers came from the index, with their first download's time.
+	check("second pass", second, []string{"ok", "ok", "http 404", "http 403", "ok"},
+		[]int64{2000, 2000, 1000, 1000, 2000})
+	mu.Lock()
+	defer mu.Unlock()
+	// (Go's HTTP client may itself resend a request whose reused
+	// connection was reset, so the first pass is not counted.)
+	for p, want := range map[string]int{"/busy.png": 1, "/reset.png": 1, "/gone.png": 0, "/forbidden.png": 0} {
+		if n := hits[p] - before[p]; n != want {
+			t.Errorf("second pass: %s requested %d times, want %d", p, n, want)
+		}
+	}
+}
+
+// TestRefusedForNowExitsOne: a host that answers 503 gives no file this
+// time, but may the next: the exit status says so, as for a dead host.
+func TestRefusedForNowExitsOne(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/gone.png" {
+			http.NotFound(w, r)
+			return
+		}
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path string
+		code int
+	}{{"/busy.png", 1}, {"/gone.png", 0}} {
+		res := run(t, `{"type":"image","url":"`+srv.URL+tc.path+`"}`+"\n", parseOptions(t, fast(t.TempDir(), "--retries", "0")...))
+		if res.code != tc.code {
+			t.Errorf("%s: exit %d, want %d\n%s", tc.path, res.code, tc.code, res.stderr)
+		}
 	}
 }

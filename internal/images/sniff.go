@@ -6,42 +6,60 @@ package images
 import (
 	"bytes"
 	"encoding/binary"
-	"net/http"
+	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
 )
 
-// Sniff returns the file extension of an image from its first bytes: png,
-// jpg, gif, webp, bmp, ico or svg; ok is false for anything else. The URL's
-// extension and the Content-Type are not consulted: both may lie.
+// Sniff returns the file extension of an image from its first bytes, as
+// github.com/gabriel-vasile/mimetype recognises them: png, jpg, gif, webp,
+// bmp, ico, svg, tiff, avif, heic, heif, jxl, jp2 and every other image
+// type it knows; ok is false for anything else (an HTML error page, text,
+// an empty body). The URL's extension and the Content-Type are not
+// consulted: both may lie.
 func Sniff(b []byte) (ext string, ok bool) {
-	switch http.DetectContentType(b) { // the WHATWG signatures
-	case "image/png":
-		return "png", true
-	case "image/jpeg":
-		return "jpg", true
-	case "image/gif":
-		return "gif", true
-	case "image/webp":
-		return "webp", true
-	case "image/bmp":
-		// The signature is just "BM"; a DIB header size makes it a bitmap.
-		if len(b) >= 26 {
-			switch binary.LittleEndian.Uint32(b[14:18]) {
-			case 12, 16, 40, 52, 56, 64, 108, 124:
-				return "bmp", true
-			}
-		}
-		return "", false
-	case "image/x-icon":
-		// 00 00 01 00 is an icon, 00 00 02 00 a cursor; an icon has images.
-		if len(b) >= 22 && b[2] == 1 && binary.LittleEndian.Uint16(b[4:6]) > 0 {
-			return "ico", true
-		}
-		return "", false
-	}
+	// SVG is XML: the library takes any XML prologue followed somewhere by
+	// "<svg" for one, an XHTML page with an inline drawing included, and
+	// misses an <svg> root without xmlns. The root element decides.
 	if isSVG(b) {
 		return "svg", true
 	}
-	return "", false
+	m := mimetype.Detect(b)
+	if !isImage(m) {
+		// The library's bitmap signature lacks the 12-byte header of
+		// OS/2 1.x bitmaps, which old forums still serve.
+		if len(b) >= 26 && b[0] == 'B' && b[1] == 'M' && binary.LittleEndian.Uint32(b[14:18]) == 12 {
+			return "bmp", true
+		}
+		return "", false
+	}
+	switch m.String() {
+	case "image/svg+xml":
+		return "", false // not an <svg> root (isSVG said so)
+	case "image/x-icon":
+		// 00 00 01 00 is an icon, 00 00 02 00 a cursor; an icon has images.
+		if len(b) < 22 || b[2] != 1 || binary.LittleEndian.Uint16(b[4:6]) == 0 {
+			return "", false
+		}
+	case "image/apng":
+		// An animated PNG is a PNG: .png is the name every viewer opens.
+		return "png", true
+	}
+	return strings.TrimPrefix(m.Extension(), "."), true
+}
+
+// isImage reports whether m, or a type it refines, is an image; CAD
+// drawings, which the library files under image/, are not pictures.
+func isImage(m *mimetype.MIME) bool {
+	for ; m != nil; m = m.Parent() {
+		switch t := m.String(); {
+		case t == "image/vnd.dwg", t == "image/vnd.dxf":
+			return false
+		case strings.HasPrefix(t, "image/"):
+			return m.Extension() != ""
+		}
+	}
+	return false
 }
 
 // isSVG reports whether b is an XML document whose root element is <svg>:

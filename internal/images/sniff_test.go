@@ -8,6 +8,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"strings"
 	"testing"
 )
 
@@ -40,6 +41,83 @@ func icoBytes(kind uint16) []byte {
 	binary.LittleEndian.PutUint16(b[4:], 1)
 	b[6], b[7] = 16, 16
 	return b
+}
+
+// bmpHeader is a 1×1 bitmap whose DIB header has the given size (12: OS/2
+// 1.x, 40: Windows 3.x, 124: Windows 98 and newer).
+func bmpHeader(dib uint32) []byte {
+	b := make([]byte, 14+dib+4)
+	copy(b, "BM")
+	binary.LittleEndian.PutUint32(b[2:], uint32(len(b)))
+	binary.LittleEndian.PutUint32(b[10:], 14+dib)
+	binary.LittleEndian.PutUint32(b[14:], dib)
+	if dib == 12 {
+		binary.LittleEndian.PutUint16(b[18:], 1)
+		binary.LittleEndian.PutUint16(b[20:], 1)
+		binary.LittleEndian.PutUint16(b[22:], 1)
+		binary.LittleEndian.PutUint16(b[24:], 24)
+	} else {
+		binary.LittleEndian.PutUint32(b[18:], 1)
+		binary.LittleEndian.PutUint32(b[22:], 1)
+		binary.LittleEndian.PutUint16(b[26:], 1)
+		binary.LittleEndian.PutUint16(b[28:], 24)
+	}
+	return b
+}
+
+// box is an ISO base media file format box (HEIF, AVIF, the JPEG XL container).
+func box(typ string, payload ...string) []byte {
+	body := strings.Join(payload, "")
+	b := binary.BigEndian.AppendUint32(nil, uint32(8+len(body)))
+	return append(append(b, typ...), body...)
+}
+
+// ftypBox is the file type box that opens a HEIF-family file: a major
+// brand, a minor version and compatible brands.
+func ftypBox(major string, compatible ...string) []byte {
+	return box("ftyp", major, "\x00\x00\x00\x00", strings.Join(compatible, ""))
+}
+
+// TestSniffModernFormats: the formats that browsers and phones produce today
+// are images, each named by its own extension, from the first bytes of a
+// real file of that format.
+func TestSniffModernFormats(t *testing.T) {
+	// A little-endian TIFF: header, then one IFD with ImageWidth = 1.
+	tiffLE := []byte("II*\x00\x08\x00\x00\x00\x01\x00\x00\x01\x03\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00")
+	tiffBE := []byte("MM\x00*\x00\x00\x00\x08\x00\x01\x01\x00\x00\x03\x00\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00")
+	for _, tc := range []struct {
+		name string
+		data []byte
+		ext  string
+	}{
+		{"avif", append(ftypBox("avif", "avif", "mif1", "miaf", "MA1B"), box("meta", "\x00\x00\x00\x00")...), "avif"},
+		{"avif sequence", ftypBox("avis", "avis", "msf1", "miaf"), "avif"},
+		{"heic from a phone", append(ftypBox("heic", "mif1", "heic"), box("meta", "\x00\x00\x00\x00")...), "heic"},
+		{"heif", ftypBox("mif1", "mif1", "heic"), "heif"},
+		{"tiff, little-endian", tiffLE, "tiff"},
+		{"tiff, big-endian", tiffBE, "tiff"},
+		{"jpeg xl codestream", []byte("\xff\x0a\xfa\x7f\x01\x90\x08\x06\x01\x00\x48\x00\x4b\x38\x41\x3c"), "jxl"},
+		{"jpeg xl container", append(box("JXL ", "\x0d\x0a\x87\x0a"), ftypBox("jxl ", "jxl ")...), "jxl"},
+		{"bmp, Windows 3.x header", bmpHeader(40), "bmp"},
+		{"bmp, Windows 98 header", bmpHeader(124), "bmp"},
+		{"bmp, OS/2 1.x header", bmpHeader(12), "bmp"},
+		{"svg with xml declaration", []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="red"/></svg>
+`), "svg"},
+		{"svg with namespace, no declaration", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><rect width="2" height="2"/></svg>`), "svg"},
+		{"jpeg 2000", []byte("\x00\x00\x00\x0cjP  \x0d\x0a\x87\x0a\x00\x00\x00\x14ftypjp2 \x00\x00\x00\x00jp2 "), "jp2"},
+		{"an mp4 video is not an image", ftypBox("isom", "isom", "mp41"), ""},
+		{"xhtml with an inline drawing", []byte(`<?xml version="1.0"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><body><svg xmlns="http://www.w3.org/2000/svg"/></body></html>`), ""},
+		{"a tiff-like text", []byte("II is the second of the list"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ext, ok := Sniff(tc.data)
+			if ext != tc.ext || ok != (tc.ext != "") {
+				t.Errorf("Sniff = %q, %v; want %q", ext, ok, tc.ext)
+			}
+		})
+	}
 }
 
 func TestSniff(t *testing.T) {

@@ -290,6 +290,10 @@ type Image struct {
 	HTTPStatus *int `json:"http_status,omitempty"`
 	// PostID is the post an embedded image was found in.
 	PostID *int64 `json:"post_id,omitempty"`
+	// FetchedAt is when pb-images downloaded the URL, in ms since the epoch:
+	// records naming the same download share it, so pb-load counts one
+	// attempt per download however many records carry it.
+	FetchedAt *int64 `json:"fetched_at,omitempty"`
 }
 
 // Avatar links a user to their avatar image, by the image's URL.

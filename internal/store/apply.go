@@ -173,6 +173,31 @@ const (
 	    http_status = COALESCE(?5, http_status), fetched_at = COALESCE(?6, fetched_at), kind = COALESCE(kind, ?3)
 	  WHERE ` + outcomeIsNew
 
+	// Images whose download failed for a passing reason
+	// (record.ImageRetryable) wait in the frontier as rows of kind image,
+	// so `pb-urls pending` hands them to pb-images again; they count
+	// attempts like pages, one per download (a fetched_at not newer than
+	// the last one applied is the same download, named by another record,
+	// or a replay). A file removes the row: an image on file needs no
+	// entry and never gets one, so the crawl table does not depend on
+	// whether a failure was loaded before or after the success. Another
+	// final answer (404, not an image) closes the row as done, keeping its
+	// attempts; a later failure does not reopen it. These statements never
+	// touch a page's row of the same URL. Parameters: ?1 url, ?2 status, ?3
+	// http_status, ?4 fetched_at, ?5 seq, ?6 now, ?7 image id.
+	sqlImageRetryAdd = `INSERT INTO crawl (url, render, kind, state, attempts, last_error, http_status, fetched_at, seq, added_at)
+	  SELECT ?1, 0, '` + record.KindImage + `', 'failed', 1, ?2, ?3, ?4, ?5, ?6
+	  WHERE NOT EXISTS (SELECT 1 FROM image_status WHERE image_id = ?7 AND status = 'ok')
+	  ON CONFLICT DO NOTHING`
+	imageRow      = `url = ?1 AND render = 0 AND kind = '` + record.KindImage + `' AND state != 'done'`
+	sqlImageRetry = `UPDATE crawl SET state = 'failed', attempts = attempts + 1, last_error = ?2,
+	    http_status = COALESCE(?3, http_status), fetched_at = COALESCE(?4, fetched_at)
+	  WHERE ` + imageRow + ` AND (?4 IS NULL OR fetched_at IS NULL OR ?4 > fetched_at)`
+	sqlImageFinal = `UPDATE crawl SET state = 'done', done_at = ?6, http_status = COALESCE(?3, http_status),
+	    fetched_at = COALESCE(?4, fetched_at)
+	  WHERE ` + imageRow
+	sqlImageOnFile = `DELETE FROM crawl WHERE url = ?1 AND render = 0 AND kind = '` + record.KindImage + `'`
+
 	// Vanished posts: a thread page lists the posts it shows (?2, a JSON
 	// array); posts of the thread (?1) stored with an id inside the page's
 	// range (?3..?4) but not shown are marked deleted at ?5, and shown ones
@@ -215,7 +240,9 @@ type applier struct {
 	poll, pollOption, pollVoter, user, shoutbox, image *upsert
 	imageStatus, avatar                                *upsert
 	guest, deleted, staff, crawlAdd, outcomeAdd        *upsert
+	imageRetry                                         *upsert
 	outcomeDone, outcomeFailed, maxSeq                 *sqlite3.Stmt
+	imageFinal, imageOnFile                            *sqlite3.Stmt
 	postsVanished, postsShown                          *sqlite3.Stmt
 	stmts                                              []*sqlite3.Stmt
 
@@ -271,6 +298,9 @@ func newApplier(conn *sqlite3.Conn) (a *applier, err error) {
 	a.staff = pair("user", sqlStaffAdd, sqlStaffName)
 	a.crawlAdd = pair("crawl", sqlCrawlAdd, sqlCrawlLink)
 	a.outcomeAdd = pair("crawl", sqlOutcomeAdd, "")
+	a.imageRetry = pair("crawl", sqlImageRetryAdd, sqlImageRetry)
+	a.imageFinal = prep(sqlImageFinal)
+	a.imageOnFile = prep(sqlImageOnFile)
 	a.outcomeDone = prep(sqlOutcomeDone)
 	a.outcomeFailed = prep(sqlOutcomeFailed)
 	a.maxSeq = prep(sqlMaxSeq)
@@ -425,8 +455,10 @@ func (a *applier) apply(rec any) error {
 			httpStatus = integer(int64(*r.HTTPStatus))
 		}
 		args = append(args[:0], integer(id), optText(r.Status), httpStatus, optInt(r.PostID))
-		_, err := a.imageStatus.exec(args)
-		return err
+		if _, err := a.imageStatus.exec(args); err != nil {
+			return err
+		}
+		return a.imageFrontier(id, r)
 	case *record.Avatar:
 		// The image row may come later (or never): create it with its URL
 		// so the avatar always resolves, whatever the order.
@@ -535,6 +567,42 @@ func (a *applier) outcome(o *record.Outcome) error {
 	}
 	if o.Status == record.OutcomeDone && o.ThreadID != 0 && len(o.PostIDs) > 0 {
 		return a.vanished(o)
+	}
+	return nil
+}
+
+// imageFrontier keeps an image that failed for a passing reason in the
+// crawl frontier, counting one attempt per download, and closes its entry
+// once a download gives a final status.
+func (a *applier) imageFrontier(id int64, r *record.Image) error {
+	if r.Status == nil || *r.Status == "" {
+		return nil // not downloaded (no pb-images in the pipeline): nothing to retry
+	}
+	httpStatus := 0
+	if r.HTTPStatus != nil {
+		httpStatus = *r.HTTPStatus
+	}
+	args := []arg{text(r.URL), text(*r.Status), nonZero(int64(httpStatus)), optInt(r.FetchedAt),
+		integer(a.seq + 1), integer(a.now()), integer(id)}
+	if record.ImageRetryable(r.URL, *r.Status, httpStatus) {
+		inserted, err := a.imageRetry.exec(args)
+		if inserted {
+			a.seq++
+		}
+		return err
+	}
+	stmt := a.imageFinal
+	if *r.Status == "ok" {
+		stmt = a.imageOnFile
+	}
+	if err := bind(stmt, args); err != nil {
+		return err
+	}
+	if err := stmt.Exec(); err != nil {
+		return err
+	}
+	if a.conn.Changes() > 0 {
+		a.stats["crawl"].Updated++
 	}
 	return nil
 }
