@@ -36,9 +36,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
+	"github.com/ncruces/go-sqlite3"
 	"github.com/ncruces/go-sqlite3/driver"
 
 	"github.com/pb-archive/pb/schema"
@@ -71,7 +74,7 @@ type Store struct {
 // schema up to date. The database is in WAL mode, so readers such as
 // `pb-urls pending` work while pb-load writes.
 func Open(path string) (*Store, error) {
-	db, err := driver.Open(dsn(path))
+	db, err := driver.Open(dsn(path), initConn)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -84,11 +87,11 @@ func Open(path string) (*Store, error) {
 }
 
 // dsn is the driver's URI for path with the connection settings every
-// connection needs (pragmas are per connection, except journal_mode).
+// connection needs (pragmas are per connection). The busy timeout comes
+// first so that it covers the others; journal_mode is set by initConn.
 func dsn(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
-	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "synchronous(normal)")
 	q.Add("_pragma", "foreign_keys(off)")
 	// 16 MiB of page cache per connection keeps the upserts' index lookups
@@ -98,6 +101,46 @@ func dsn(path string) string {
 	// EscapedPath keeps slashes but escapes '?', '#' and '%', which would
 	// otherwise end the file name inside a URI.
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// testHookConn, when set by a test, is called on every new connection
+// after its settings (to make a disk "full" with max_page_count).
+var testHookConn func(*sqlite3.Conn) error
+
+// testHookWALBusy, when set by a test, is called each time the switch to
+// WAL found the file busy and is about to be retried.
+var testHookWALBusy func()
+
+// initConn runs on every new connection, after the DSN's pragmas.
+func initConn(c *sqlite3.Conn) error {
+	if err := walMode(c, busyTimeoutMS*time.Millisecond); err != nil {
+		return err
+	}
+	if testHookConn != nil {
+		return testHookConn(c)
+	}
+	return nil
+}
+
+// walMode switches the database to WAL (a setting stored in the file).
+// SQLite answers SQLITE_BUSY to the switch without calling the busy
+// handler when another connection is creating or switching the same file
+// at that moment (two pb-load starting on a new archive), so the switch is
+// retried here, with a growing pause, for up to limit.
+func walMode(c *sqlite3.Conn, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	pause := time.Millisecond
+	for {
+		err := c.Exec(`PRAGMA journal_mode = wal`)
+		if err == nil || !(errors.Is(err, sqlite3.BUSY) || errors.Is(err, sqlite3.LOCKED)) || time.Now().After(deadline) {
+			return err
+		}
+		if testHookWALBusy != nil {
+			testHookWALBusy()
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 100*time.Millisecond)
+	}
 }
 
 // Path is the file the store was opened from.
