@@ -22,6 +22,9 @@ type Options struct {
 	Batch     int           `help:"Commit a transaction every N records (default ${default})." default:"1000" placeholder:"N"`
 	BatchTime time.Duration `help:"...or D after a transaction's first record, whichever comes first (default ${default})." default:"1s" name:"batch-time" placeholder:"D"`
 	Quiet     bool          `help:"Print no summary on stderr." short:"q"`
+	// Now is pb-load's clock (time.Now when nil): the time of crawl
+	// bookkeeping, and what an outcome's fetched_at may not be far ahead of.
+	Now func() time.Time `kong:"-"`
 }
 
 // Stats is what a load did.
@@ -121,6 +124,9 @@ func (s *Store) Load(ctx context.Context, r io.Reader, warn io.Writer, opts Opti
 	if opts.BatchTime <= 0 {
 		opts.BatchTime = time.Second
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	start := time.Now()
 	stats := &Stats{Ignored: map[string]int64{}, Unknown: map[string]int64{}}
 	conn, err := s.DB.Conn(ctx)
@@ -149,6 +155,7 @@ func load(ctx context.Context, conn *sqlite3.Conn, r io.Reader, warn io.Writer, 
 	if err != nil {
 		return err
 	}
+	a.now = func() int64 { return opts.Now().UnixMilli() }
 	defer a.close()
 	stats.Tables = a.stats
 	b := &batcher{a: a, stats: stats, warn: warn, opts: opts, timer: time.NewTimer(time.Hour)}
@@ -160,7 +167,7 @@ func load(ctx context.Context, conn *sqlite3.Conn, r io.Reader, warn io.Writer, 
 	items := make(chan item, 256)
 	done := make(chan struct{})
 	defer close(done)
-	go read(r, items, done)
+	go read(r, items, done, opts.Now)
 
 	for {
 		select {
@@ -275,7 +282,7 @@ func (b *batcher) commit() error {
 }
 
 // read decodes lines into items until the input ends or done is closed.
-func read(r io.Reader, items chan<- item, done <-chan struct{}) {
+func read(r io.Reader, items chan<- item, done <-chan struct{}, now func() time.Time) {
 	defer close(items)
 	rd := record.NewReader(r)
 	for {
@@ -286,6 +293,9 @@ func read(r io.Reader, items chan<- item, done <-chan struct{}) {
 		it := item{n: l.N, typ: l.Type, err: err}
 		if err == nil {
 			it.rec, it.err = decode(l)
+		}
+		if it.err == nil {
+			it.err = validate(l, it.rec, now())
 		}
 		select {
 		case items <- it:

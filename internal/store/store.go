@@ -31,6 +31,20 @@
 // an outcome whose fetched_at is not newer than the last one applied is a
 // replay and changes nothing, so rerunning an input does not count failures
 // twice.
+//
+// # What is refused at the door
+//
+// validate.go checks each record before it reaches the database: url, link
+// and outcome URLs must be absolute http(s) URLs with a host, without
+// user:password@, at most MaxURLBytes long and not write, session or search
+// pages, and a link must stay on the site of the page it was found on (the
+// theme stylesheet may be on ProBoards' own hosts); an image's filename
+// must be a plain <md5>.<ext>; an outcome's fetched_at may be at most
+// MaxClockSkew ahead of pb-load's clock (refused, not clamped: see
+// MaxClockSkew). A refused record is reported with its line and skipped.
+//
+// A failure of the database itself (DBError) is not a bad record: the load
+// stops at once and pb-load exits 2.
 package store
 
 import (
