@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -87,6 +88,13 @@ func TestBrokenDatabaseIsASetupError(t *testing.T) {
 			}
 			t.Cleanup(func() { testHookConn = nil })
 		}, categories(200), "database or disk is full"},
+		{"read-only", func(t *testing.T, path string) {
+			mustLoad(t, path, categories(1))
+			// What a file the user may not write gives (chmod is no
+			// test when the tests run as root): SQLITE_READONLY.
+			testHookConn = func(c *sqlite3.Conn) error { return c.Exec(`PRAGMA query_only = on`) }
+			t.Cleanup(func() { testHookConn = nil })
+		}, categories(2), "readonly database"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -204,5 +212,33 @@ func TestWALSwitchWaitsForWriters(t *testing.T) {
 	var mode string
 	if err := openPath(t, path).DB.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode %q, %v; want wal", mode, err)
+	}
+}
+
+// TestConnectionSettings: every connection of the pool gets the busy
+// timeout, synchronous=NORMAL, the page cache size and WAL.
+func TestConnectionSettings(t *testing.T) {
+	s := openTemp(t, "c.db")
+	ctx := t.Context()
+	var conns []*sql.Conn
+	for range 2 { // two at once: two distinct connections
+		c, err := s.DB.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		for pragma, want := range map[string]int64{"busy_timeout": busyTimeoutMS, "synchronous": 1, "cache_size": -16384, "foreign_keys": 0} {
+			var got int64
+			if err := c.QueryRowContext(ctx, `PRAGMA `+pragma).Scan(&got); err != nil || got != want {
+				t.Errorf("connection %d: %s = %d, %v; want %d", i, pragma, got, err, want)
+			}
+		}
+		var mode string
+		if err := c.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+			t.Errorf("connection %d: journal_mode %q, %v", i, mode, err)
+		}
+		c.Close()
 	}
 }

@@ -93,6 +93,10 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	s := &Store{DB: db, path: path}
+	if err := db.Ping(); err != nil { // connect: is it a database at all?
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -100,22 +104,21 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// dsn is the driver's URI for path with the connection settings every
-// connection needs (pragmas are per connection). The busy timeout comes
-// first so that it covers the others; journal_mode is set by initConn.
+// dsn is the driver's URI for path. The connection settings are made by
+// initConn, so that a file that is no database is reported as such rather
+// than as a bad setting.
 func dsn(path string) string {
 	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
-	q.Add("_pragma", "synchronous(normal)")
-	q.Add("_pragma", "foreign_keys(off)")
-	// 16 MiB of page cache per connection keeps the upserts' index lookups
-	// in memory on a big archive while memory stays bounded.
-	q.Add("_pragma", "cache_size(-16384)")
 	q.Set("_txlock", "immediate") // take the write lock at BEGIN: no upgrade deadlocks
 	// EscapedPath keeps slashes but escapes '?', '#' and '%', which would
 	// otherwise end the file name inside a URI.
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
+
+// connPragmas are the settings every connection needs (pragmas are per
+// connection). 16 MiB of page cache per connection keeps the upserts'
+// index lookups in memory on a big archive while memory stays bounded.
+const connPragmas = `PRAGMA synchronous = normal; PRAGMA foreign_keys = off; PRAGMA cache_size = -16384;`
 
 // testHookConn, when set by a test, is called on every new connection
 // after its settings (to make a disk "full" with max_page_count).
@@ -125,8 +128,15 @@ var testHookConn func(*sqlite3.Conn) error
 // WAL found the file busy and is about to be retried.
 var testHookWALBusy func()
 
-// initConn runs on every new connection, after the DSN's pragmas.
+// initConn sets up every new connection: the busy timeout first, so that
+// it covers the rest, then the pragmas and WAL.
 func initConn(c *sqlite3.Conn) error {
+	if err := c.BusyTimeout(busyTimeoutMS * time.Millisecond); err != nil {
+		return err
+	}
+	if err := c.Exec(connPragmas); err != nil {
+		return err
+	}
 	if err := walMode(c, busyTimeoutMS*time.Millisecond); err != nil {
 		return err
 	}
