@@ -23,7 +23,8 @@ type Options struct {
 	BatchTime time.Duration `help:"...or D after a transaction's first record, whichever comes first (default ${default})." default:"1s" name:"batch-time" placeholder:"D"`
 	Quiet     bool          `help:"Print no summary on stderr." short:"q"`
 	// Now is pb-load's clock (time.Now when nil): the time of crawl
-	// bookkeeping, and what an outcome's fetched_at may not be far ahead of.
+	// bookkeeping, and what an outcome's fetched_at may not be far ahead
+	// of. It is called from two goroutines.
 	Now func() time.Time `kong:"-"`
 }
 
@@ -129,7 +130,8 @@ func (s *Store) Load(ctx context.Context, r io.Reader, warn io.Writer, opts Opti
 	}
 	start := time.Now()
 	stats := &Stats{Ignored: map[string]int64{}, Unknown: map[string]int64{}}
-	conn, err := s.DB.Conn(ctx)
+	// Not ctx: a signal stops the reading, and the load then ends cleanly.
+	conn, err := s.DB.Conn(context.Background())
 	if err != nil {
 		return stats, &DBError{Path: s.path, Err: err}
 	}
