@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -20,6 +21,7 @@ var (
 	selPasswordForm     = sel(`#password-wrapper, #password-wrapper input[name="password"]`)
 	selThreadsBox       = sel("div.container.threads")
 	selThreadLink       = sel(`a.thread-link[href], td.main span.link a[href*="/thread/"]`)
+	selThreadRow        = sel(`tr.thread, tr[id^="thread-"]`)
 	selModeratorsLink   = sel("a#moderators-link")
 	selModeratorsModal  = sel(`div.pb-modal[data-for="moderators-link"]`)
 	selAnyModal         = sel("div.pb-modal")
@@ -114,16 +116,19 @@ func parseBoard(p *Page) (*Result, error) {
 		scope = p.Doc
 	}
 	for _, a := range findAll(scope, selThreadLink) {
-		href := attr(a, "href")
-		if strings.HasPrefix(strings.TrimSpace(href), "/threads/recent") || inModal(a) {
-			continue
-		}
-		if u, ok := p.firstPage(href); ok && forumurl.Kind(u) == record.KindThread {
+		if u, ok := p.threadLink(a); ok {
 			r.addLink(p, u, record.KindThread, false)
 		}
 	}
 	if threads == nil {
 		r.warn("no thread list (div.container.threads)")
+	}
+	// A thread row without a readable thread id is a thread pb would never
+	// archive: the page fails (and is fetched again) rather than count as
+	// done, and the reason names the rows.
+	badRows := p.unreadableThreadRows(scope)
+	for _, row := range badRows {
+		r.warn("thread row without a readable thread id: %s", row)
 	}
 	if last := p.lastPage(scope); last > 1 {
 		r.pageLinks(p, first, record.KindBoard, last)
@@ -152,7 +157,69 @@ func parseBoard(p *Page) (*Result, error) {
 			}
 		}
 	}
+	if len(badRows) > 0 {
+		return r, fail("thread rows without a readable thread id (tr.thread > a.thread-link[href=/thread/N/...]): %s",
+			strings.Join(badRows, "; "))
+	}
 	return r, nil
+}
+
+// threadLink returns the canonical first-page URL of a thread link, or
+// false when the link is not one (the "recent threads" list, a modal, an
+// href whose /thread/N has no number).
+func (p *Page) threadLink(a *html.Node) (string, bool) {
+	href := attr(a, "href")
+	if strings.HasPrefix(strings.TrimSpace(href), "/threads/recent") || inModal(a) {
+		return "", false
+	}
+	u, ok := p.firstPage(href)
+	if !ok || forumurl.Kind(u) != record.KindThread {
+		return "", false
+	}
+	return u, true
+}
+
+// unreadableThreadRows describes the rows of a thread list (tr.thread,
+// tr#thread-N) that hold no thread link with a readable id, naming each
+// by its place in the list, its id attribute and its link.
+func (p *Page) unreadableThreadRows(scope *html.Node) []string {
+	var bad []string
+	for i, row := range findAll(scope, selThreadRow) {
+		if inModal(row) {
+			continue
+		}
+		links := findAll(row, selThreadLink)
+		readable := false
+		for _, a := range links {
+			if _, ok := p.threadLink(a); ok {
+				readable = true
+				break
+			}
+		}
+		if readable {
+			continue
+		}
+		desc := "row " + itoa(i+1)
+		if id := attr(row, "id"); id != "" {
+			desc += fmt.Sprintf(" (id %q)", id)
+		}
+		switch {
+		case len(links) > 0:
+			desc += fmt.Sprintf(", link %q", clipHref(attr(links[0], "href"), 120))
+		default:
+			desc += ", no thread link"
+		}
+		bad = append(bad, desc)
+	}
+	return bad
+}
+
+// clipHref shortens an href to at most n bytes for a message.
+func clipHref(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
 // isPasswordBoard reports the "This board is password protected" page.

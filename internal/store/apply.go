@@ -159,13 +159,16 @@ const (
 	    AND ((kind IS NULL AND ?3 IS NOT NULL) OR (?4 IS NOT NULL AND (parent IS NULL OR ?4 < parent)))`
 
 	// Outcomes: parameters ?1 url, ?2 render, ?3 kind, ?4 now, ?5
-	// http_status, ?6 fetched_at, ?7 reason, ?8 seq. An outcome whose
-	// fetched_at is not newer than the one last applied is a replay (a
-	// rerun of the same input) or stale, and changes nothing, so reruns
-	// do not count failed attempts twice.
+	// http_status, ?6 fetched_at, ?7 reason, ?8 seq, ?9 now plus
+	// MaxClockSkew. An outcome whose fetched_at is not newer than the one
+	// last applied is a replay (a rerun of the same input) or stale, and
+	// changes nothing, so reruns do not count failed attempts twice. A
+	// stored fetched_at beyond ?9 (written before pb-load refused outcomes
+	// from the future) blocks nothing.
 	sqlOutcomeAdd = `INSERT INTO crawl (url, render, kind, seq, added_at)
 	  VALUES (?1, ?2, ?3, ?8, ?4) ON CONFLICT DO NOTHING`
-	outcomeIsNew   = `url = ?1 AND render = ?2 AND (?6 IS NULL OR fetched_at IS NULL OR ?6 > fetched_at)`
+	outcomeIsNew = `url = ?1 AND render = ?2
+	    AND (?6 IS NULL OR fetched_at IS NULL OR ?6 > fetched_at OR fetched_at > ?9)`
 	sqlOutcomeDone = `UPDATE crawl SET state = 'done', done_at = ?4, http_status = COALESCE(?5, http_status),
 	    fetched_at = COALESCE(?6, fetched_at), kind = COALESCE(kind, ?3)
 	  WHERE ` + outcomeIsNew
@@ -543,8 +546,10 @@ func (a *applier) addPage(url string, render bool, kind, parent string) error {
 // outcome closes a page: done, or one more failed attempt. A page not in
 // the frontier yet is added first, so no outcome is lost.
 func (a *applier) outcome(o *record.Outcome) error {
-	args := []arg{text(o.URL), boolInt(o.Render), nonEmpty(o.Kind), integer(a.now()),
-		nonZero(int64(o.HTTPStatus)), nonZero(o.FetchedAt), nonEmpty(o.Reason), integer(a.seq + 1)}
+	now := a.now()
+	args := []arg{text(o.URL), boolInt(o.Render), nonEmpty(o.Kind), integer(now),
+		nonZero(int64(o.HTTPStatus)), nonZero(o.FetchedAt), nonEmpty(o.Reason), integer(a.seq + 1),
+		integer(now + MaxClockSkew.Milliseconds())}
 	inserted, err := a.outcomeAdd.exec(args)
 	if err != nil {
 		return err

@@ -22,6 +22,10 @@ type Options struct {
 	Batch     int           `help:"Commit a transaction every N records (default ${default})." default:"1000" placeholder:"N"`
 	BatchTime time.Duration `help:"...or D after a transaction's first record, whichever comes first (default ${default})." default:"1s" name:"batch-time" placeholder:"D"`
 	Quiet     bool          `help:"Print no summary on stderr." short:"q"`
+	// Now is pb-load's clock (time.Now when nil): the time of crawl
+	// bookkeeping, and what an outcome's fetched_at may not be far ahead
+	// of. It is called from two goroutines.
+	Now func() time.Time `kong:"-"`
 }
 
 // Stats is what a load did.
@@ -63,7 +67,9 @@ type item struct {
 // records or opts.BatchTime of its first record. Records arrive
 // entities-first, so a page's outcome is always committed with or after
 // its entities. Bad and unknown records are reported and skipped (exit 1);
-// when ctx is cancelled (SIGINT, SIGTERM) it stops reading, commits what it
+// a database that cannot be opened or fails while loading (a full disk, a
+// corrupt or read-only file) stops the load at once with exit 2; when ctx
+// is cancelled (SIGINT, SIGTERM) it stops reading, commits what it
 // has applied and returns normally.
 func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, opts Options) (int, error) {
 	st, err := Open(opts.DB)
@@ -75,6 +81,10 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, opts Op
 	if !opts.Quiet {
 		fmt.Fprint(stderr, stats.Summary())
 	}
+	var dbErr *DBError
+	if errors.As(err, &dbErr) {
+		return cli.ExitUsage, err
+	}
 	if err != nil {
 		return cli.ExitPartial, err
 	}
@@ -84,9 +94,30 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, opts Op
 	return cli.ExitOK, nil
 }
 
+// DBError is a failure of the database itself, not of an input record: a
+// full disk, a corrupt or read-only file, a lock held past the busy
+// timeout. The load stops at once, and pb-load exits 2 (cli.ExitUsage).
+type DBError struct {
+	Path string // the database file
+	Err  error  // the SQLite error, with what pb-load was doing
+}
+
+func (e *DBError) Error() string {
+	return fmt.Sprintf("database %s: %v (the batch in progress was rolled back; earlier batches are kept)", e.Path, e.Err)
+}
+
+func (e *DBError) Unwrap() error { return e.Err }
+
+// inputError is a failure to read the input (a broken pipe upstream).
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return "reading input: " + e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
 // Load applies the records read from r, reporting bad lines on warn. It
 // returns what it did even when it fails; a failure rolls back only the
-// batch in progress. opts.DB and opts.Quiet are not used.
+// batch in progress. A failure of the database is a *DBError; anything
+// else is the input's. opts.DB and opts.Quiet are not used.
 func (s *Store) Load(ctx context.Context, r io.Reader, warn io.Writer, opts Options) (*Stats, error) {
 	if opts.Batch <= 0 {
 		opts.Batch = 1000
@@ -94,11 +125,15 @@ func (s *Store) Load(ctx context.Context, r io.Reader, warn io.Writer, opts Opti
 	if opts.BatchTime <= 0 {
 		opts.BatchTime = time.Second
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	start := time.Now()
 	stats := &Stats{Ignored: map[string]int64{}, Unknown: map[string]int64{}}
-	conn, err := s.DB.Conn(ctx)
+	// Not ctx: a signal stops the reading, and the load then ends cleanly.
+	conn, err := s.DB.Conn(context.Background())
 	if err != nil {
-		return stats, err
+		return stats, &DBError{Path: s.path, Err: err}
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
@@ -110,6 +145,10 @@ func (s *Store) Load(ctx context.Context, r io.Reader, warn io.Writer, opts Opti
 		return load(ctx, raw, r, warn, opts, stats)
 	})
 	stats.Elapsed = time.Since(start)
+	var ie *inputError
+	if err != nil && !errors.As(err, &ie) {
+		err = &DBError{Path: s.path, Err: err}
+	}
 	return stats, err
 }
 
@@ -118,6 +157,7 @@ func load(ctx context.Context, conn *sqlite3.Conn, r io.Reader, warn io.Writer, 
 	if err != nil {
 		return err
 	}
+	a.now = func() int64 { return opts.Now().UnixMilli() }
 	defer a.close()
 	stats.Tables = a.stats
 	b := &batcher{a: a, stats: stats, warn: warn, opts: opts, timer: time.NewTimer(time.Hour)}
@@ -129,7 +169,7 @@ func load(ctx context.Context, conn *sqlite3.Conn, r io.Reader, warn io.Writer, 
 	items := make(chan item, 256)
 	done := make(chan struct{})
 	defer close(done)
-	go read(r, items, done)
+	go read(r, items, done, opts.Now)
 
 	for {
 		select {
@@ -192,7 +232,7 @@ func (b *batcher) handle(it item) error {
 		if err := b.commit(); err != nil {
 			return err
 		}
-		return fmt.Errorf("reading input: %w", it.err)
+		return &inputError{it.err}
 	}
 	if _, ok := it.rec.(ignored); ok {
 		b.stats.Ignored[it.typ]++
@@ -207,9 +247,10 @@ func (b *batcher) handle(it item) error {
 	}
 	if err := b.a.apply(it.rec); err != nil {
 		if !isRecordError(err) {
+			// The database failed, not the record: no line is to blame.
 			b.inTx = false
 			b.a.rollback()
-			return fmt.Errorf("line %d: %w", it.n, err)
+			return fmt.Errorf("writing: %w", err)
 		}
 		b.stats.Bad++
 		fmt.Fprintf(b.warn, "pb-load: line %d: %s record refused by the database: %v (skipped)\n", it.n, it.typ, err)
@@ -243,7 +284,7 @@ func (b *batcher) commit() error {
 }
 
 // read decodes lines into items until the input ends or done is closed.
-func read(r io.Reader, items chan<- item, done <-chan struct{}) {
+func read(r io.Reader, items chan<- item, done <-chan struct{}, now func() time.Time) {
 	defer close(items)
 	rd := record.NewReader(r)
 	for {
@@ -254,6 +295,9 @@ func read(r io.Reader, items chan<- item, done <-chan struct{}) {
 		it := item{n: l.N, typ: l.Type, err: err}
 		if err == nil {
 			it.rec, it.err = decode(l)
+		}
+		if it.err == nil {
+			it.err = validate(l, it.rec, now())
 		}
 		select {
 		case items <- it:

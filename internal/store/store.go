@@ -31,14 +31,31 @@
 // an outcome whose fetched_at is not newer than the last one applied is a
 // replay and changes nothing, so rerunning an input does not count failures
 // twice.
+//
+// # What is refused at the door
+//
+// validate.go checks each record before it reaches the database: url, link
+// and outcome URLs must be absolute http(s) URLs with a host, without
+// user:password@, at most MaxURLBytes long and not write, session or search
+// pages, and a link must stay on the site of the page it was found on (the
+// theme stylesheet may be on ProBoards' own hosts); an image's filename
+// must be a plain <md5>.<ext>; an outcome's fetched_at may be at most
+// MaxClockSkew ahead of pb-load's clock (refused, not clamped: see
+// MaxClockSkew). A refused record is reported with its line and skipped.
+//
+// A failure of the database itself (DBError) is not a bad record: the load
+// stops at once and pb-load exits 2.
 package store
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
+	"github.com/ncruces/go-sqlite3"
 	"github.com/ncruces/go-sqlite3/driver"
 
 	"github.com/pb-archive/pb/schema"
@@ -71,11 +88,15 @@ type Store struct {
 // schema up to date. The database is in WAL mode, so readers such as
 // `pb-urls pending` work while pb-load writes.
 func Open(path string) (*Store, error) {
-	db, err := driver.Open(dsn(path))
+	db, err := driver.Open(dsn(path), initConn)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	s := &Store{DB: db, path: path}
+	if err := db.Ping(); err != nil { // connect: is it a database at all?
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -83,21 +104,67 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// dsn is the driver's URI for path with the connection settings every
-// connection needs (pragmas are per connection, except journal_mode).
+// dsn is the driver's URI for path. The connection settings are made by
+// initConn, so that a file that is no database is reported as such rather
+// than as a bad setting.
 func dsn(path string) string {
 	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
-	q.Add("_pragma", "journal_mode(wal)")
-	q.Add("_pragma", "synchronous(normal)")
-	q.Add("_pragma", "foreign_keys(off)")
-	// 16 MiB of page cache per connection keeps the upserts' index lookups
-	// in memory on a big archive while memory stays bounded.
-	q.Add("_pragma", "cache_size(-16384)")
 	q.Set("_txlock", "immediate") // take the write lock at BEGIN: no upgrade deadlocks
 	// EscapedPath keeps slashes but escapes '?', '#' and '%', which would
 	// otherwise end the file name inside a URI.
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// connPragmas are the settings every connection needs (pragmas are per
+// connection). 16 MiB of page cache per connection keeps the upserts'
+// index lookups in memory on a big archive while memory stays bounded.
+const connPragmas = `PRAGMA synchronous = normal; PRAGMA foreign_keys = off; PRAGMA cache_size = -16384;`
+
+// testHookConn, when set by a test, is called on every new connection
+// after its settings (to make a disk "full" with max_page_count).
+var testHookConn func(*sqlite3.Conn) error
+
+// testHookWALBusy, when set by a test, is called each time the switch to
+// WAL found the file busy and is about to be retried.
+var testHookWALBusy func()
+
+// initConn sets up every new connection: the busy timeout first, so that
+// it covers the rest, then the pragmas and WAL.
+func initConn(c *sqlite3.Conn) error {
+	if err := c.BusyTimeout(busyTimeoutMS * time.Millisecond); err != nil {
+		return err
+	}
+	if err := c.Exec(connPragmas); err != nil {
+		return err
+	}
+	if err := walMode(c, busyTimeoutMS*time.Millisecond); err != nil {
+		return err
+	}
+	if testHookConn != nil {
+		return testHookConn(c)
+	}
+	return nil
+}
+
+// walMode switches the database to WAL (a setting stored in the file).
+// SQLite answers SQLITE_BUSY to the switch without calling the busy
+// handler when another connection is creating or switching the same file
+// at that moment (two pb-load starting on a new archive), so the switch is
+// retried here, with a growing pause, for up to limit.
+func walMode(c *sqlite3.Conn, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	pause := time.Millisecond
+	for {
+		err := c.Exec(`PRAGMA journal_mode = wal`)
+		if err == nil || !(errors.Is(err, sqlite3.BUSY) || errors.Is(err, sqlite3.LOCKED)) || time.Now().After(deadline) {
+			return err
+		}
+		if testHookWALBusy != nil {
+			testHookWALBusy()
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 100*time.Millisecond)
+	}
 }
 
 // Path is the file the store was opened from.
