@@ -17,15 +17,18 @@
 #                   checked before the first request, then used by pb-fetch and pb-images
 #   PB_RENDER       "1" forces --render, "0" disables it; default: on when Chromium is installed
 #   PB_MAX_PASSES   stop after this many passes (default 1000)
+#   PB_MAX_ATTEMPTS fetch a failing page at most this many times in all (default 5; raise it
+#                   to retry pages that failed every attempt in earlier runs)
 # Exit status:
-#   0  complete: nothing is left to fetch (pages that failed every attempt, such as a
-#      password-protected board without its password, are counted on stderr; pages
-#      that need a browser are counted when rendering is off)
-#   1  gave up with pages left: no progress in 3 passes, or PB_MAX_PASSES reached;
-#      stderr says how many (run it again later to continue)
+#   0  complete: every page is archived (when rendering is off, the pages that need
+#      a browser are only counted on stderr)
+#   1  gave up with pages left: pages failed every attempt (e.g. a password-protected
+#      board without its password), no progress in 3 passes (the forum is down, the
+#      disk is full), or PB_MAX_PASSES reached;
+#      stderr says why and how many (run it again later to continue)
 #   2  setup error: a tool is missing, or a stage (pb-urls, pb-fetch, pb-parse,
 #      pb-images, pb-load) exited 2 — a bad flag, an unusable database or folder, a
-#      failed login, a full disk; mirror.sh stops after that pass and names the stage
+#      failed login; mirror.sh stops after that pass and names the stage
 #   130 interrupted (Ctrl-C, SIGTERM)
 # Kill it at any moment (Ctrl-C, SIGKILL, a reboot) and run it again: nothing is lost.
 set -u
@@ -93,6 +96,10 @@ pages() {
   echo "$n"
 }
 
+max_passes=${PB_MAX_PASSES:-1000}
+max_attempts=${PB_MAX_ATTEMPTS:-5}
+attempts=(--max-attempts "$max_attempts")
+
 plural() { if [ "$1" -eq 1 ]; then echo "1 page"; else echo "$1 pages"; fi; }
 
 # Seeding is idempotent: pb-load adds the home page only if it is new.
@@ -104,16 +111,17 @@ stages=(pb-urls pb-fetch pb-parse pb-images pb-load)
 pass=0
 stalled=0
 last=""
+gaveup=""
 while :; do
-  pending=$(pages "${render[@]}") || exit 2
+  pending=$(pages "${render[@]}" "${attempts[@]}") || exit 2
   [ "$pending" -eq 0 ] && break
   pass=$((pass + 1))
-  if [ "$pass" -gt "${PB_MAX_PASSES:-1000}" ]; then
-    echo "mirror: gave up after ${PB_MAX_PASSES:-1000} passes with $(plural "$pending") left (see: pb-urls pending $db)" >&2
-    exit 1
+  if [ "$pass" -gt "$max_passes" ]; then
+    gaveup="stopped after $max_passes passes (PB_MAX_PASSES)"
+    break
   fi
   echo "mirror: pass $pass: $(plural "$pending") to fetch" >&2
-  pb-urls pending "${render[@]}" "$db" |
+  pb-urls pending "${render[@]}" "${attempts[@]}" "$db" |
     pb-fetch "${render[@]}" "${cookies[@]}" ${fetch_flags[@]+"${fetch_flags[@]}"} |
     pb-parse |
     pb-images -q -o "$out/images" --site "$site" "${cookies[@]}" ${images_flags[@]+"${images_flags[@]}"} |
@@ -139,22 +147,36 @@ while :; do
   if [ "$now" = "$last" ]; then stalled=$((stalled + 1)); else stalled=0; fi
   last=$now
   if [ "$stalled" -ge 3 ]; then
-    left=$(pages "${render[@]}") || exit 2
-    echo "mirror: gave up: no progress in 3 passes; $(plural "$left") left (see: pb-urls pending $db; run again later to retry)" >&2
-    exit 1
+    gaveup="no progress in 3 passes"
+    break
   fi
 done
 
 pb-urls status "$db"
-# Pages that failed every attempt are no longer pending; say how many.
-failed=$(pages "${render[@]}" --max-attempts 2147483647) || exit 2
-if [ "$failed" -gt 0 ]; then
-  echo "mirror: $(plural "$failed") failed every attempt and are left out, e.g. a password-protected board (PB_FETCH_FLAGS=\"--board-passwords FILE\"); list them: pb-urls pending --max-attempts 1000 $db" >&2
-fi
 if [ ${#render[@]} -eq 0 ]; then
   left=$(pages --render-only) || exit 2
   if [ "$left" -gt 0 ]; then
-    echo "mirror: $(plural "$left") need a browser (poll voters, moderators, likers); install chromium and run again, or PB_RENDER=1" >&2
+    if [ "$left" -eq 1 ]; then need="needs"; else need="need"; fi
+    echo "mirror: $(plural "$left") $need a browser (poll voters, moderators, likers); install chromium and run again, or PB_RENDER=1" >&2
   fi
+fi
+# Every page not done (of those this mode fetches) is left: still pending,
+# or failed every attempt (those pb-urls pending no longer lists).
+left=$(pages "${render[@]}" --max-attempts 2147483647) || exit 2
+if [ -n "$gaveup" ] || [ "$left" -gt 0 ]; then
+  retry=$(pages "${render[@]}" "${attempts[@]}") || exit 2
+  exhausted=$((left - retry))
+  list="list them: pb-urls pending --max-attempts 1000 $db"
+  again="PB_MAX_ATTEMPTS=$((max_attempts + 5)) retries them"
+  if [ -z "$gaveup" ]; then
+    echo "mirror: gave up on $(plural "$left"): each failed $max_attempts times (a password-protected board" \
+      "without PB_FETCH_FLAGS=\"--board-passwords FILE\", or pages the forum keeps refusing); $list; $again" >&2
+  elif [ "$exhausted" -gt 0 ]; then
+    echo "mirror: gave up: $gaveup; $(plural "$left") left, $exhausted of them failed $max_attempts times" \
+      "($again); $list; run again later to continue" >&2
+  else
+    echo "mirror: gave up: $gaveup; $(plural "$left") left; $list; run again later to continue" >&2
+  fi
+  exit 1
 fi
 exit 0
