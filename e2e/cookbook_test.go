@@ -60,9 +60,9 @@ func cookbook(t *testing.T) []recipe {
 // kitchen is what the recipes run against: a fake forum, the ids the
 // README's examples stand for, and the values they are replaced with.
 type kitchen struct {
-	f     *forum
-	truth string // the truth database, the protected board unlocked
-	env   []string
+	f                                                 *forum
+	truth                                             string // the truth database, the protected board unlocked
+	env                                               []string
 	board, longThread, shortThread, poster, protected string
 }
 
