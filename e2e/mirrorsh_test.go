@@ -227,9 +227,12 @@ func TestMirrorExitStatus(t *testing.T) {
 		env    []string
 		code   int
 		stderr []string // each must be in what mirror.sh said
-		passes int      // the last pass it started
+		passes int      // the last pass it started (0: none; -1: any)
 		left   string   // the kind of every page left undone, but the locked board
+		db     string   // what OUT/forum.db holds before the run, if anything
 	}{
+		{name: "the database is not one", env: []string{"PB_FETCH_FLAGS=" + fast}, db: "not a database, but a note\n",
+			code: 2, stderr: []string{"pb-load:"}},
 		{name: "pb-fetch rejects a flag", env: []string{"PB_FETCH_FLAGS=" + fast + " --no-such-flag"},
 			code: 2, stderr: []string{"unknown flag --no-such-flag", "stopping after pass 1: pb-fetch (exit 2)"}, passes: 1},
 		{name: "pb-images rejects a flag", env: []string{"PB_FETCH_FLAGS=" + fast, "PB_IMAGES_FLAGS=--no-such-flag"},
@@ -238,7 +241,7 @@ func TestMirrorExitStatus(t *testing.T) {
 			code: 2, stderr: []string{"--limit-dir /nonexistent/dir is not a folder", "pb-fetch (exit 2)", "pb-images (exit 2)"}, passes: 1},
 		{name: "thread pages always fail", wrap: threads503, env: []string{"PB_FETCH_FLAGS=" + fast},
 			code: 1, stderr: []string{"gave up", "list them: pb-urls pending --max-attempts 1000"},
-			left: "thread"},
+			left: "thread", passes: -1},
 		{name: "the forum is gone", site: deadURL, env: []string{"PB_FETCH_FLAGS=" + fast},
 			code: 1, stderr: []string{"gave up: no progress in 3 passes; 1 page left"}, passes: 4},
 		{name: "out of passes", env: []string{"PB_FETCH_FLAGS=" + fast, "PB_MAX_PASSES=1"},
@@ -251,6 +254,11 @@ func TestMirrorExitStatus(t *testing.T) {
 				site = f.URL
 			}
 			out := t.TempDir()
+			if tc.db != "" {
+				if err := os.WriteFile(filepath.Join(out, "forum.db"), []byte(tc.db), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			code, logs := runMirror(t, site, out, nil, append(tc.env, "PB_RENDER=0")...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d", code, tc.code)
@@ -260,10 +268,8 @@ func TestMirrorExitStatus(t *testing.T) {
 					t.Errorf("mirror.sh did not say %q", s)
 				}
 			}
-			if tc.passes > 0 {
-				if !strings.Contains(logs, passLine(tc.passes)) || strings.Contains(logs, passLine(tc.passes+1)) {
-					t.Errorf("want exactly %d passes", tc.passes)
-				}
+			if tc.passes >= 0 && (tc.passes > 0 && !strings.Contains(logs, passLine(tc.passes)) || strings.Contains(logs, passLine(tc.passes+1))) {
+				t.Errorf("want exactly %d passes", tc.passes)
 			}
 			if tc.left != "" {
 				left := query(t, filepath.Join(out, "forum.db"), `SELECT DISTINCT kind FROM crawl
