@@ -30,7 +30,7 @@ type Flags struct {
 	Robots      string        `help:"What to do with URLs robots.txt disallows: obey (skip them), warn (fetch, report each rule once), ignore." enum:"obey,warn,ignore" default:"warn"`
 	Breaker     int           `help:"Pause a host after this many failures in a row (0: never); after 4 such pauses without a success it is given up for the run." default:"5"`
 	BreakerWait time.Duration `help:"First pause of a failing host; doubles each time." default:"30s" name:"breaker-pause"`
-	LimitDir    string        `help:"Folder of the small files through which pb processes on this machine (pb-fetch and pb-images in one pipeline) share the forum's schedule, so the forum sees one stream of requests (default: $XDG_RUNTIME_DIR, else the temp dir; \"none\": each process keeps its own)." name:"limit-dir" placeholder:"DIR"`
+	LimitDir    string        `help:"Folder of the small files through which pb processes on this machine (pb-fetch and pb-images in one pipeline) share the forum's schedule, so the forum sees one stream of requests, and each site's robots.txt, read once a day (default: $XDG_RUNTIME_DIR, else the temp dir; \"none\": each process keeps its own)." name:"limit-dir" placeholder:"DIR"`
 	Progress    bool          `help:"Show progress on stderr even when it is not a terminal."`
 	Quiet       bool          `help:"No progress and no summary; only warnings and errors." short:"q"`
 }
@@ -143,7 +143,8 @@ func New(cfg Config) (*Stack, error) {
 	base := PoW(Limit(h, lim), jar, cfg.Stats)
 	robots := Robots(base, RobotsConfig{
 		Mode: cfg.Robots, Agent: agentToken(cfg.UserAgent, cfg.Tool),
-		Fetcher: Redirect(Retry(base, rc), nil), Stats: cfg.Stats, Log: cfg.Log,
+		Fetcher: CacheRobots(Redirect(Retry(base, rc), nil), RobotsCacheConfig{Dir: limitDir(cfg.LimitDir), Log: cfg.Log}),
+		Stats:   cfg.Stats, Log: cfg.Log,
 	})
 	allow := func(to *url.URL) bool { return cfg.Hosts.Has(to.Host) }
 	if cfg.RedirectAnywhere {
