@@ -45,7 +45,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	if o.Tabs < 1 {
 		return cli.ExitUsage, errors.New("--tabs must be at least 1")
 	}
-	errw := &SyncWriter{W: stderr}
+	errw := &cli.SyncWriter{W: stderr}
 	logf := func(format string, args ...any) { fmt.Fprintf(errw, "pb-fetch: "+format+"\n", args...) }
 	passwords, err := ParseBoardPasswords(o.BoardPassword, o.BoardPasswords)
 	if err != nil {
@@ -83,12 +83,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if !o.Quiet && (o.Progress || IsTerminal(stderr)) {
+	if !o.Quiet && (o.Progress || cli.IsTerminal(stderr)) {
 		every := 10 * time.Second
-		if IsTerminal(stderr) {
+		if cli.IsTerminal(stderr) {
 			every = time.Second
 		}
-		stop := ShowProgress(ctx, errw, "pb-fetch", "pages", stats, every)
+		stop := ShowProgress(ctx, errw, "pb-fetch", "page", stats, every)
 		defer stop()
 	}
 
@@ -140,7 +140,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	bad, queued, dropped := 0, 0, 0
 	var loginErr error
-	readErr := EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
+	readErr := cli.EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
 		if l.Type != record.TypeURL {
 			emit(func() error { return w.WriteRaw(l.Raw) })
 			return true
@@ -184,7 +184,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	}
 
 	if !o.Quiet {
-		for _, l := range strings.Split(stats.Summary("pages"), "\n") {
+		for _, l := range strings.Split(stats.Summary("page"), "\n") {
 			logf("%s", l)
 		}
 	}
@@ -202,7 +202,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	}
 	if bad > 0 || stats.Failed() > 0 || saveFailed {
 		if bad > 0 {
-			logf("%d bad input lines skipped", bad)
+			logf("%s skipped", cli.Count(bad, "bad input line"))
 		}
 		return cli.ExitPartial, nil
 	}

@@ -32,7 +32,7 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for any real ProBoards page.
-var DefaultLimits = Limits{MaxBody: 16 << 20, MaxTags: 1_000_000, MaxDepth: 2_000}
+var DefaultLimits = Limits{MaxBody: record.MaxBody, MaxTags: 1_000_000, MaxDepth: 2_000}
 
 // Output is everything pb-parse writes for one page, in write order:
 // the entities, the links, then the outcome.

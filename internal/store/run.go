@@ -245,7 +245,7 @@ func (b *batcher) commit() error {
 // read decodes lines into items until the input ends or done is closed.
 func read(r io.Reader, items chan<- item, done <-chan struct{}) {
 	defer close(items)
-	rd := record.NewReader(r)
+	rd := cli.NewReader(r)
 	for {
 		l, err := rd.Next()
 		if errors.Is(err, io.EOF) {
