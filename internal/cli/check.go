@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -55,6 +56,10 @@ func (c *Checks) Positive(flag string, d time.Duration) {
 // Size refuses a size outside [lo, hi] bytes.
 func (c *Checks) Size(flag string, v ByteSize, lo, hi ByteSize) {
 	if v < lo || v > hi {
-		c.fail(flag, v, "must be between %v and %v", lo, hi)
+		shown := v.String()
+		if n := strconv.FormatInt(int64(v), 10); n != shown {
+			shown += " (" + n + " bytes)"
+		}
+		c.fail(flag, shown, "must be between %v and %v", lo, hi)
 	}
 }

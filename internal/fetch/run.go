@@ -22,7 +22,7 @@ import (
 // Options are pb-fetch's flags.
 type Options struct {
 	Flags        `embed:""`
-	MaxBody      ByteSize      `help:"Largest page accepted; bigger ones fail with an error." default:"50MB" name:"max-body"`
+	MaxBody      ByteSize      `help:"Largest page accepted; bigger ones fail with an error (at most the default, the largest page pb-parse reads)." default:"16MB" name:"max-body"`
 	Render       bool          `help:"Load url records flagged \"render\": true in headless Chromium and open their JavaScript modals (poll voters, moderators, likes)."`
 	Chromium     string        `help:"Chromium binary for --render (default: the system's, found on $PATH or in /usr/bin)." env:"PB_CHROMIUM" placeholder:"PATH"`
 	Tabs         int           `help:"How many pages Chromium renders at once." default:"2"`
@@ -36,6 +36,16 @@ type Options struct {
 
 	// TempDir is where Chromium's throw-away profile goes ("" = $TMPDIR); tests set it.
 	TempDir string `kong:"-"`
+}
+
+// Validate refuses out-of-range flags of pb-fetch's own (kong calls it;
+// Flags.Validate checks the network flags).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.Size("--max-body", o.MaxBody, 1, record.MaxBody)
+	c.Between("--tabs", o.Tabs, 1, 64)
+	c.Positive("--modal-timeout", o.ModalTimeout)
+	return c.Err()
 }
 
 // Run is pb-fetch: it reads url records, fetches them concurrently through

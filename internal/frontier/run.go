@@ -51,6 +51,22 @@ type idArg struct {
 	ID int64 `arg:"" help:"Numeric ProBoards id."`
 }
 
+// Validate refuses an id ProBoards never gives (kong calls it; exit 2).
+func (a *idArg) Validate() error {
+	if a.ID < 1 {
+		return fmt.Errorf("id %d: must be at least 1", a.ID)
+	}
+	return nil
+}
+
+// Validate refuses out-of-range flags (kong calls it; exit 2).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.AtLeast("--limit", o.Pending.Limit, 0)
+	c.AtLeast("--max-attempts", o.Pending.MaxAttempts, 1)
+	return c.Err()
+}
+
 type urlArg struct {
 	URL string `arg:"" help:"A forum URL, e.g. https://name.proboards.com/thread/12/title."`
 }

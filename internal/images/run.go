@@ -27,6 +27,19 @@ type Options struct {
 	Window      int            `help:"How many records may wait, in order, behind a slow download." default:"1024"`
 }
 
+// MaxImageSize is the most --max-size allows: a download is held in
+// memory, and forum images are a few MB at most.
+const MaxImageSize = 256 << 20
+
+// Validate refuses out-of-range flags of pb-images' own (kong calls it;
+// fetch.Flags.Validate checks the network flags).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.Size("--max-size", o.MaxSize, 1, MaxImageSize)
+	c.Between("--window", o.Window, 1, 1<<20)
+	return c.Err()
+}
+
 // Run is pb-images. It copies every record to stdout in input order; an
 // image record with a url and no file yet is enriched (record.Merge, so
 // unknown fields stay) with filename (<md5>.<ext>), md5_hash, size, status

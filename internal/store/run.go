@@ -24,6 +24,14 @@ type Options struct {
 	Quiet     bool          `help:"Print no summary on stderr." short:"q"`
 }
 
+// Validate refuses out-of-range flags (kong calls it; exit 2).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.Between("--batch", o.Batch, 1, 1_000_000)
+	c.Positive("--batch-time", o.BatchTime)
+	return c.Err()
+}
+
 // Stats is what a load did.
 type Stats struct {
 	Records int64                  // records read, bad ones included
