@@ -55,24 +55,35 @@ func (r *Reader) Next() (record.Line, error) {
 	}
 }
 
-// readLine reads one line and returns it without its newline, or nil if
-// it is longer than r.max, with its length (newline excluded) and whether
-// anything was read at all. The part of an over-long line past r.max is
-// read and thrown away piece by piece, never held.
+// readLine reads one line and returns it without its line end ("\n" or
+// "\r\n"), or nil if it is longer than r.max, with its length (line end
+// excluded) and whether anything was read at all. The part of an
+// over-long line past r.max is read and thrown away piece by piece, never
+// held.
 func (r *Reader) readLine() (line []byte, size int64, any bool, err error) {
 	keep := true
+	var last2 [2]byte // the line's last two bytes, to tell a line end
 	for {
 		var chunk []byte
 		chunk, err = r.r.ReadSlice('\n')
 		size += int64(len(chunk))
 		any = any || len(chunk) > 0
+		for _, c := range chunk[max(0, len(chunk)-2):] {
+			last2[0], last2[1] = last2[1], c
+		}
 		if keep {
+			need := len(line) + len(chunk)
 			switch {
-			case int64(len(line)+len(chunk)) > int64(r.max)+1: // cannot fit, even less a newline
+			case need > r.max+2: // cannot fit, even less "\r\n"
 				keep, line = false, nil
 			case line == nil: // usually the whole line: one copy of its exact size
 				line = append(make([]byte, 0, len(chunk)), chunk...)
 			default:
+				if need > cap(line) { // grow by doubling, never past the limit
+					grown := make([]byte, len(line), min(max(2*cap(line), need), r.max+2))
+					copy(grown, line)
+					line = grown
+				}
 				line = append(line, chunk...)
 			}
 		}
@@ -80,9 +91,13 @@ func (r *Reader) readLine() (line []byte, size int64, any bool, err error) {
 			continue
 		}
 		if err == nil { // the line ended with its newline
-			size--
+			end := int64(1)
+			if last2[0] == '\r' && size >= 2 {
+				end = 2
+			}
+			size -= end
 			if keep {
-				line = line[:len(line)-1]
+				line = line[:int64(len(line))-end]
 			}
 		}
 		if size > int64(r.max) {

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -57,29 +60,170 @@ func TestReaderReportsBadLinesAndKeepsGoing(t *testing.T) {
 	}
 }
 
-func TestReaderHandlesHugeLines(t *testing.T) {
-	body := strings.Repeat("é<p>x</p>", 50<<20/11) // about 50 MB
-	var buf bytes.Buffer
-	w := record.NewWriter(&buf)
-	if err := w.Write(record.Page{Type: record.TypePage, URL: "http://a/", Status: 200, Body: body}); err != nil {
-		t.Fatal(err)
+// TestReaderDefaultLimit: NewReader, which every tool uses, reads a
+// line of record.MaxLine bytes (the largest page record, see
+// record.TestMaxLineFitsTheLargestPage) and skips one of a byte more.
+func TestReaderDefaultLimit(t *testing.T) {
+	line := func(size int) io.Reader {
+		head, tail := `{"type":"page","body":"`, `"}`
+		return &genReader{parts: []genPart{
+			{lit: []byte(head)},
+			{b: 'a', n: int64(size - len(head) - len(tail))},
+			{lit: []byte(tail + "\n" + `{"type":"url"}`)},
+		}}
 	}
-	if err := w.Write(record.URL{Type: record.TypeURL, URL: "http://a/next"}); err != nil {
-		t.Fatal(err)
+	lines, bad := readAll(t, NewReader(line(record.MaxLine)))
+	if len(bad) != 0 || len(lines) != 2 || len(lines[0].Raw) != record.MaxLine {
+		t.Errorf("a line of record.MaxLine bytes: %d lines, bad %v", len(lines), bad)
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
+	lines, bad = readAll(t, NewReader(line(record.MaxLine+1)))
+	if len(bad) != 1 || bad[0].N != 1 || len(lines) != 1 || lines[0].N != 2 {
+		t.Errorf("a line of record.MaxLine+1 bytes: %d lines, bad %v", len(lines), bad)
 	}
-	lines, bad := readAll(t, NewReader(&buf))
-	if len(bad) != 0 || len(lines) != 2 {
-		t.Fatalf("got %d lines, %d bad", len(lines), len(bad))
+}
+
+// TestReaderLineLimit checks the edges of the limit: a line of max bytes
+// is read, one byte more is skipped and reported with its number, with or
+// without its newline, and reading goes on after it.
+func TestReaderLineLimit(t *testing.T) {
+	const max = 64
+	fits := `{"type":"x","p":"` + strings.Repeat("a", max-len(`{"type":"x","p":""}`)) + `"}`
+	over := `{"type":"x","p":"` + strings.Repeat("a", max+1-len(`{"type":"x","p":""}`)) + `"}`
+	if len(fits) != max || len(over) != max+1 {
+		t.Fatal("test lines have the wrong lengths")
 	}
-	var p record.Page
-	if err := lines[0].Decode(&p); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name    string
+		in      string
+		good    []int
+		bad     []int
+		badSize string
+	}{
+		{"fits", fits + "\n" + fits, []int{1, 2}, nil, ""},
+		{"over in the middle", fits + "\n" + over + "\n" + fits + "\n", []int{1, 3}, []int{2}, "65 bytes"},
+		{"over at the end, no newline", fits + "\n" + over, []int{1}, []int{2}, "65 bytes"},
+		{"over with CRLF", fits + "\r\n" + over + "\r\n" + fits, []int{1, 3}, []int{2}, "65 bytes"},
+		{"CR alone is not a line end", "\r" + fits + "\n" + fits + "\r", []int{}, []int{1, 2}, "65 bytes"},
+		{"blank lines count", "\n\n" + over + "\n" + fits, []int{4}, []int{3}, "65 bytes"},
+		{"much longer than the buffer", fits + "\n" + strings.Repeat("z", 300_000) + "\n" + fits, []int{1, 3}, []int{2}, "300000 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines, bad := readAll(t, NewReaderSize(strings.NewReader(tc.in), max))
+			var good, badN []int
+			for _, l := range lines {
+				good = append(good, l.N)
+			}
+			for _, b := range bad {
+				badN = append(badN, b.N)
+				if !strings.Contains(b.Error(), tc.badSize) || !strings.Contains(b.Error(), "over the limit of 64 bytes") {
+					t.Errorf("error %q does not say the size %s and the limit", b.Error(), tc.badSize)
+				}
+			}
+			if fmt.Sprint(good) != fmt.Sprint(tc.good) || fmt.Sprint(badN) != fmt.Sprint(tc.bad) {
+				t.Errorf("good lines %v, bad %v; want %v, %v", good, badN, tc.good, tc.bad)
+			}
+		})
 	}
-	if p.Body != body {
-		t.Fatalf("body changed: %d bytes, want %d", len(p.Body), len(body))
+}
+
+// genReader produces its parts in order without holding them: a part is
+// either literal bytes or n copies of one byte (n < 0: endless).
+type genReader struct {
+	parts []genPart
+}
+
+type genPart struct {
+	lit []byte
+	b   byte
+	n   int64
+}
+
+func (g *genReader) Read(p []byte) (int, error) {
+	for len(g.parts) > 0 {
+		pt := &g.parts[0]
+		if len(pt.lit) > 0 {
+			n := copy(p, pt.lit)
+			pt.lit = pt.lit[n:]
+			return n, nil
+		}
+		if pt.n != 0 {
+			k := len(p)
+			if pt.n > 0 && int64(k) > pt.n {
+				k = int(pt.n)
+			}
+			for i := range p[:k] {
+				p[i] = pt.b
+			}
+			if pt.n > 0 {
+				pt.n -= int64(k)
+			}
+			return k, nil
+		}
+		g.parts = g.parts[1:]
+	}
+	return 0, io.EOF
+}
+
+// longLineInput is a good line, a line of size bytes, and a good line.
+func longLineInput(size int64) io.Reader {
+	good := []byte(`{"type":"url","url":"http://a/"}` + "\n")
+	return &genReader{parts: []genPart{
+		{lit: append([]byte(nil), good...)},
+		{b: 'x', n: size},
+		{lit: []byte("\n")},
+		{lit: append([]byte(nil), good...)},
+	}}
+}
+
+// allocated returns the bytes allocated while f runs.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestOverlongLineInBoundedMemory: a line far longer than the limit (here
+// 512 MiB against 1 MiB) is skipped while the lines around it are read,
+// and reading it costs memory in proportion to the limit, not to the line.
+func TestOverlongLineInBoundedMemory(t *testing.T) {
+	const max = 1 << 20
+	var lines []record.Line
+	var bad []*record.LineError
+	alloc := allocated(func() {
+		lines, bad = readAll(t, NewReaderSize(longLineInput(512<<20), max))
+	})
+	if len(lines) != 2 || lines[0].N != 1 || lines[1].N != 3 {
+		t.Errorf("good lines: %+v, want lines 1 and 3", lines)
+	}
+	if len(bad) != 1 || bad[0].N != 2 || !strings.Contains(bad[0].Error(), "line 2: line is 536870912 bytes long") {
+		t.Errorf("bad lines: %v, want line 2 of 536870912 bytes", bad)
+	}
+	if alloc > 3*max {
+		t.Errorf("reading allocated %d bytes for a %d-byte limit", alloc, max)
+	}
+}
+
+// TestEachLineSkipsOverlongLine: EachLine, which pb-fetch and pb-images
+// read with, hands on the good lines and reports the long one.
+func TestEachLineSkipsOverlongLine(t *testing.T) {
+	var got []int
+	var bad []*record.LineError
+	alloc := allocated(func() {
+		err := eachLine(context.Background(), NewReaderSize(longLineInput(64<<20), 1<<16),
+			func(le *record.LineError) { bad = append(bad, le) },
+			func(l record.Line) bool { got = append(got, l.N); return true })
+		if err != nil {
+			t.Error(err)
+		}
+	})
+	if fmt.Sprint(got) != "[1 3]" || len(bad) != 1 || bad[0].N != 2 {
+		t.Errorf("good %v, bad %v; want [1 3] and line 2", got, bad)
+	}
+	if alloc > 8<<20 {
+		t.Errorf("reading allocated %d bytes", alloc)
 	}
 }
 

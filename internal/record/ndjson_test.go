@@ -67,3 +67,27 @@ func TestGuestAndImageIDsAreStableAndDistinct(t *testing.T) {
 		t.Errorf("ImageID: %d, %d", a, b)
 	}
 }
+
+// TestMaxLineFitsTheLargestPage: a page record whose body has MaxBody bytes
+// that JSON escapes the most (control characters: 6 bytes each), with a
+// long URL, fits in MaxLine, so whatever pb-fetch passes on, the next tool
+// reads. The overhead is measured on a smaller body of the same kind.
+func TestMaxLineFitsTheLargestPage(t *testing.T) {
+	const n = 1 << 16
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	long := "http://forum.example/" + strings.Repeat("x", 8000)
+	if err := w.Write(Page{Type: TypePage, URL: long, FinalURL: long, Status: 200, ContentType: "text/html; charset=utf-8",
+		Error: strings.Repeat("e", 2000), Body: strings.Repeat("\x01", n)}); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	line := buf.Len() - 1
+	overhead := line - 6*n
+	if overhead < 0 || overhead > 64<<10 {
+		t.Fatalf("a control character does not escape to 6 bytes: %d-byte line for a %d-byte body", line, n)
+	}
+	if need := 6*MaxBody + overhead; need > MaxLine {
+		t.Errorf("the largest page record takes %d bytes, over MaxLine (%d)", need, MaxLine)
+	}
+}
