@@ -166,8 +166,12 @@ func checkCookies(path, pageURL string, stderr io.Writer) error {
 		return fmt.Errorf("--cookies %s: %s", path, p)
 	}
 	if cov.Expired > 0 {
-		fmt.Fprintf(stderr, "pb-urls: warning: --cookies %s: %d of its cookies for %s expired (the last on %s); %d are still live. If pages come back as login pages, export them again.\n",
-			path, cov.Expired, cov.Site, cov.LastDied.UTC().Format("2006-01-02 15:04 MST"), cov.Live)
+		live := "are"
+		if cov.Live == 1 {
+			live = "is"
+		}
+		fmt.Fprintf(stderr, "pb-urls: warning: --cookies %s: %d of its cookies for %s expired (the last on %s); %d %s still live. If pages come back as login pages, export them again.\n",
+			path, cov.Expired, cov.Site, cov.LastDied.UTC().Format("2006-01-02 15:04 MST"), cov.Live, live)
 	}
 	return nil
 }
@@ -184,12 +188,12 @@ func summarize(counts map[string]int) string {
 	total := 0
 	for k, n := range counts {
 		total += n
-		label := k + " pages"
+		label := k + " page"
 		if k == record.KindThread {
-			label = "last thread pages"
+			label = "last thread page"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, label))
+		parts = append(parts, cli.Count(n, label))
 	}
 	sort.Strings(parts)
-	return fmt.Sprintf("%d pages (%s)", total, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s (%s)", cli.Count(total, "page"), strings.Join(parts, ", "))
 }
