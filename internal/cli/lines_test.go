@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/pb-archive/pb/internal/cli/clitest"
 	"github.com/pb-archive/pb/internal/record"
 )
 
@@ -66,11 +66,7 @@ func TestReaderReportsBadLinesAndKeepsGoing(t *testing.T) {
 func TestReaderDefaultLimit(t *testing.T) {
 	line := func(size int) io.Reader {
 		head, tail := `{"type":"page","body":"`, `"}`
-		return &genReader{parts: []genPart{
-			{lit: []byte(head)},
-			{b: 'a', n: int64(size - len(head) - len(tail))},
-			{lit: []byte(tail + "\n" + `{"type":"url"}`)},
-		}}
+		return clitest.LongLineInput(head, int64(size-len(head)-len(tail)), tail+"\n"+`{"type":"url"}`)
 	}
 	lines, bad := readAll(t, NewReader(line(record.MaxLine)))
 	if len(bad) != 0 || len(lines) != 2 || len(lines[0].Raw) != record.MaxLine {
@@ -126,64 +122,13 @@ func TestReaderLineLimit(t *testing.T) {
 	}
 }
 
-// genReader produces its parts in order without holding them: a part is
-// either literal bytes or n copies of one byte (n < 0: endless).
-type genReader struct {
-	parts []genPart
-}
-
-type genPart struct {
-	lit []byte
-	b   byte
-	n   int64
-}
-
-func (g *genReader) Read(p []byte) (int, error) {
-	for len(g.parts) > 0 {
-		pt := &g.parts[0]
-		if len(pt.lit) > 0 {
-			n := copy(p, pt.lit)
-			pt.lit = pt.lit[n:]
-			return n, nil
-		}
-		if pt.n != 0 {
-			k := len(p)
-			if pt.n > 0 && int64(k) > pt.n {
-				k = int(pt.n)
-			}
-			for i := range p[:k] {
-				p[i] = pt.b
-			}
-			if pt.n > 0 {
-				pt.n -= int64(k)
-			}
-			return k, nil
-		}
-		g.parts = g.parts[1:]
-	}
-	return 0, io.EOF
-}
-
 // longLineInput is a good line, a line of size bytes, and a good line.
 func longLineInput(size int64) io.Reader {
-	good := []byte(`{"type":"url","url":"http://a/"}` + "\n")
-	return &genReader{parts: []genPart{
-		{lit: append([]byte(nil), good...)},
-		{b: 'x', n: size},
-		{lit: []byte("\n")},
-		{lit: append([]byte(nil), good...)},
-	}}
+	good := `{"type":"url","url":"http://a/"}` + "\n"
+	return clitest.LongLineInput(good, size, "\n"+good)
 }
 
-// allocated returns the bytes allocated while f runs.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+var allocated = clitest.Allocated
 
 // TestOverlongLineInBoundedMemory: a line far longer than the limit (here
 // 512 MiB against 1 MiB) is skipped while the lines around it are read,
