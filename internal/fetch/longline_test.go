@@ -3,6 +3,8 @@ package fetch
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -34,5 +36,34 @@ func TestOverlongLineIsSkipped(t *testing.T) {
 	}
 	if alloc > 5*record.MaxLine/2 {
 		t.Errorf("a %d-byte line cost %d bytes (limit %d)", size, alloc, record.MaxLine)
+	}
+}
+
+// TestDecodedPageOverMaxBodyFails: a page under --max-body as received but
+// over it once decoded to UTF-8 (Latin-1 é is 2 bytes in UTF-8) fails in
+// pb-fetch, rather than being passed on for pb-parse to refuse.
+func TestDecodedPageOverMaxBodyFails(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=ISO-8859-1")
+		w.Write(bytes.Repeat([]byte{0xe9}, 800))
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		maxBody string
+		wantErr bool
+	}{{"1KB", true}, {"2KB", false}} {
+		r := runFetch(t, context.Background(), urlLine(srv.URL+"/"), parseOptions(t, append(fastArgs, "--max-body", tc.maxBody)...))
+		recs := decodeLines(t, r.stdout)
+		if len(recs) != 1 {
+			t.Fatalf("--max-body %s: %d records", tc.maxBody, len(recs))
+		}
+		msg, _ := recs[0]["error"].(string)
+		body, _ := recs[0]["body"].(string)
+		if tc.wantErr && (!strings.Contains(msg, "1600 bytes as UTF-8, over --max-body 1KB") || body != "" || r.code != cli.ExitPartial) {
+			t.Errorf("--max-body %s: exit %d, error %q, %d-byte body", tc.maxBody, r.code, msg, len(body))
+		}
+		if !tc.wantErr && (msg != "" || len(body) != 1600 || r.code != cli.ExitOK) {
+			t.Errorf("--max-body %s: exit %d, error %q, %d-byte body", tc.maxBody, r.code, msg, len(body))
+		}
 	}
 }

@@ -130,6 +130,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 					continue // interrupted: no record, the page stays pending
 				}
 				page, wall, detail := pageRecord(j.req, resp, err)
+				if o.MaxBody > 0 && len(page.Body) > int(o.MaxBody) {
+					// Decoding to UTF-8, or rendering, can grow a page past
+					// the limit that pb-parse reads: one limit for both.
+					page.Error = fmt.Sprintf("%v: %d bytes as UTF-8, over --max-body %v", ErrTooLarge, len(page.Body), o.MaxBody)
+					page.Body = ""
+				}
 				failed := page.Error != ""
 				if wall != "" && stats.wall(wall, detail) {
 					what := page.Error

@@ -124,7 +124,7 @@ func (w *Writer) Flush() error {
 // unknown fields survive. The patch's fields come first, in its own order,
 // then raw's other fields sorted by name.
 //
-// The patch is encoded once and never decoded again: it may carry a 50 MB
+// The patch is encoded once and never decoded again: it may carry a 16 MB
 // page body, while raw (the record being enriched) is small.
 func Merge(raw []byte, patch any) ([]byte, error) {
 	var m map[string]json.RawMessage
