@@ -214,7 +214,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return cli.ExitPartial, fmt.Errorf("reading: %w", readErr)
 	}
 	if done := stats.done.Load(); done < int64(queued) || dropped > 0 {
-		return cli.ExitPartial, fmt.Errorf("interrupted: %d of the url records read were not fetched; run again to fetch them", int64(queued+dropped)-done)
+		left := int64(queued+dropped) - done
+		were := "were"
+		if left == 1 {
+			were = "was"
+		}
+		return cli.ExitPartial, fmt.Errorf("interrupted: %d of the url records read %s not fetched; run again to fetch them", left, were)
 	}
 	if bad > 0 || stats.Failed() > 0 || saveFailed {
 		if bad > 0 {

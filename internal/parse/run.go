@@ -40,7 +40,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	for {
 		if err := ctx.Err(); err != nil {
 			// Pages without an outcome stay pending in the crawl: nothing is lost.
-			return cli.ExitPartial, errors.Join(fmt.Errorf("interrupted after %d pages", pages), flush(w))
+			return cli.ExitPartial, errors.Join(fmt.Errorf("interrupted after %s", cli.Count(pages, "page")), flush(w))
 		}
 		line, err := in.Next()
 		if errors.Is(err, io.EOF) {
