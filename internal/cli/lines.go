@@ -35,8 +35,8 @@ func NewReaderSize(r io.Reader, max int) *Reader {
 // calls Next again. At the end of input Next returns io.EOF.
 func (r *Reader) Next() (record.Line, error) {
 	for {
-		b, size, any, err := r.readLine()
-		if !any && err != nil {
+		b, size, got, err := r.readLine()
+		if !got && err != nil {
 			return record.Line{}, err
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -60,14 +60,14 @@ func (r *Reader) Next() (record.Line, error) {
 // excluded) and whether anything was read at all. The part of an
 // over-long line past r.max is read and thrown away piece by piece, never
 // held.
-func (r *Reader) readLine() (line []byte, size int64, any bool, err error) {
+func (r *Reader) readLine() (line []byte, size int64, got bool, err error) {
 	keep := true
 	var last2 [2]byte // the line's last two bytes, to tell a line end
 	for {
 		var chunk []byte
 		chunk, err = r.r.ReadSlice('\n')
 		size += int64(len(chunk))
-		any = any || len(chunk) > 0
+		got = got || len(chunk) > 0
 		for _, c := range chunk[max(0, len(chunk)-2):] {
 			last2[0], last2[1] = last2[1], c
 		}
@@ -101,9 +101,9 @@ func (r *Reader) readLine() (line []byte, size int64, any bool, err error) {
 			}
 		}
 		if size > int64(r.max) {
-			return nil, size, any, err
+			return nil, size, got, err
 		}
-		return line, size, any, err
+		return line, size, got, err
 	}
 }
 
