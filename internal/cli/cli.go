@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -107,7 +108,9 @@ func ParseArgs(name, description string, grammar any, args []string, stdout, std
 			_ = pe.Context.PrintUsage(true)
 			fmt.Fprintln(stderr)
 		}
-		fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
+		for _, line := range strings.Split(err.Error(), "\n") { // one line per bad flag
+			fmt.Fprintf(stderr, "%s: error: %s\n", name, line)
+		}
 		return nil, ExitUsage, true
 	}
 	return kctx, ExitOK, false

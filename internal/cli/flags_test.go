@@ -144,6 +144,21 @@ func TestFlagRanges(t *testing.T) {
 	}
 }
 
+// TestEveryBadFlagIsReported: several bad values give one error line
+// each, all named.
+func TestEveryBadFlagIsReported(t *testing.T) {
+	_, _, _, stderr := parseArgs(t, "pb-fetch", "--delay=-1s", "--max-wait=-1s", "--retries=-1")
+	for _, want := range []string{
+		"pb-fetch: error: --delay -1s: must not be negative\n",
+		"pb-fetch: error: --max-wait -1s: must be more than 0\n",
+		"pb-fetch: error: --retries -1: must be between 0 and 100\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
 // TestURLsRanges checks pb-urls' numbers, which belong to its commands.
 func TestURLsRanges(t *testing.T) {
 	for _, c := range []struct {
