@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/fakeforum"
 	"github.com/pb-archive/pb/internal/record"
 	"github.com/pb-archive/pb/schema"
@@ -172,7 +173,7 @@ func pageURLs(truth string, n int) ([]string, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := record.NewReader(f)
+	r := cli.NewReader(f)
 	var urls []string
 	for len(urls) < n {
 		l, err := r.Next()
@@ -364,7 +365,7 @@ func csvImport(truth, subset, work string) (string, int, error) {
 	defer sub.Close()
 	subw := bufio.NewWriter(sub)
 	defer subw.Flush()
-	r := record.NewReader(f)
+	r := cli.NewReader(f)
 	rows := 0
 	for {
 		l, err := r.Next()

@@ -1,5 +1,7 @@
-// Package cli holds what every pb command shares: signal handling, exit
-// statuses, and the report of bad input lines.
+// Package cli holds what every pb command shares: command-line parsing
+// with the pb conventions, signal handling, exit statuses, flag checks,
+// the bounded NDJSON line reader, the terminal check and the wording of
+// counts in summaries.
 package cli
 
 import (
@@ -9,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -51,20 +54,64 @@ func IsBrokenPipe(err error) bool {
 	return errors.Is(err, syscall.EPIPE)
 }
 
-// Parse parses the command line into cli (a kong struct) with the usual
-// pb conventions: --help prints usage and exits 0, a usage error prints the
-// problem and exits ExitUsage.
-func Parse(name, description string, cli any, options ...kong.Option) *kong.Context {
+// Parse parses the process's command line into grammar (a kong struct)
+// with the pb conventions of ParseArgs, and exits when ParseArgs says the
+// command is over (--help, or a usage error).
+func Parse(name, description string, grammar any, options ...kong.Option) *kong.Context {
+	kctx, code, exit := ParseArgs(name, description, grammar, os.Args[1:], os.Stdout, os.Stderr, options...)
+	if exit {
+		os.Exit(code)
+	}
+	return kctx
+}
+
+// kongExit carries kong's exit status out of its parser (see ParseArgs).
+type kongExit int
+
+// ParseArgs parses args into grammar (a kong struct; its Validate methods
+// check the values) and reports whether the command is over, with its exit
+// status. --help is asked-for output: it goes to stdout, status ExitOK. A
+// usage error (unknown flag, bad or out-of-range value) prints a short
+// usage and the error to stderr, never stdout (the data pipe), status
+// ExitUsage.
+func ParseArgs(name, description string, grammar any, args []string, stdout, stderr io.Writer, options ...kong.Option) (kctx *kong.Context, code int, exit bool) {
 	options = append([]kong.Option{
 		kong.Name(name),
 		kong.Description(description),
-		kong.UsageOnError(),
-		kong.Exit(func(code int) {
-			if code != 0 {
+		kong.Writers(stdout, stderr),
+		// kong calls Exit after --help; unwinding (recovered below) stops
+		// it from going on to parse as if nothing had happened.
+		kong.Exit(func(code int) { panic(kongExit(code)) }),
+	}, options...)
+	defer func() {
+		if v := recover(); v != nil {
+			c, ok := v.(kongExit)
+			if !ok {
+				panic(v)
+			}
+			kctx, code, exit = nil, int(c), true
+			if code != ExitOK {
 				code = ExitUsage
 			}
-			os.Exit(code)
-		}),
-	}, options...)
-	return kong.Parse(cli, options...)
+		}
+	}()
+	parser, err := kong.New(grammar, options...)
+	if err != nil { // a mistake in the grammar, not the user's
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return nil, ExitUsage, true
+	}
+	kctx, err = parser.Parse(args)
+	if err != nil {
+		var pe *kong.ParseError
+		if errors.As(err, &pe) && pe.Context != nil {
+			parser.Stdout = stderr // usage goes where errors go
+			_ = pe.Context.PrintUsage(true)
+			fmt.Fprintln(stderr)
+		}
+		for _, line := range strings.Split(err.Error(), "\n") { // one line per bad flag
+			fmt.Fprintf(stderr, "%s: error: %s\n", name, line)
+		}
+		return nil, ExitUsage, true
+	}
+	return kctx, ExitOK, false
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/pb-archive/pb/internal/cli"
 )
 
 // Schedule is the politeness schedule of one kind of host.
@@ -266,9 +268,9 @@ func (l *Limiter) observe(host string, resp *Response, err error) {
 		if err != nil {
 			why = err.Error()
 		}
-		hs.down = permanent{fmt.Errorf("%w: %s failed %d times in a row, giving up on it for this run (last: %s)",
-			ErrHostDown, host, breakerTrips*l.cfg.BreakerThreshold, why)}
-		l.cfg.Log("%s: %d failures in a row; giving up on this host for the rest of the run", host, breakerTrips*l.cfg.BreakerThreshold)
+		hs.down = permanent{fmt.Errorf("%w: %s failed %s in a row, giving up on it for this run (last: %s)",
+			ErrHostDown, host, cli.Count(breakerTrips*l.cfg.BreakerThreshold, "time"), why)}
+		l.cfg.Log("%s: %s in a row; giving up on this host for the rest of the run", host, cli.Count(breakerTrips*l.cfg.BreakerThreshold, "failure"))
 		return
 	}
 	pause := l.cfg.BreakerPause << (hs.trips - 1)
@@ -276,7 +278,7 @@ func (l *Limiter) observe(host string, resp *Response, err error) {
 		pause = l.cfg.MaxWait
 	}
 	l.pauseLocked(hs, pause, "breaker")
-	l.cfg.Log("%s: %d failures in a row; pausing it for %v", host, l.cfg.BreakerThreshold, pause)
+	l.cfg.Log("%s: %s in a row; pausing it for %v", host, cli.Count(l.cfg.BreakerThreshold, "failure"), pause)
 }
 
 func statusOf(r *Response) int {

@@ -117,8 +117,8 @@ func TestPoWExpiredChallengeIsSolvedAgain(t *testing.T) {
 	if ps.challenges != 2 || stats.PoWSolved() != 2 {
 		t.Errorf("%d challenges served, %d solved; want 2 and 2", ps.challenges, stats.PoWSolved())
 	}
-	if !strings.Contains(stats.Summary("pages"), "2 proof-of-work challenges solved") {
-		t.Errorf("summary: %s", stats.Summary("pages"))
+	if !strings.Contains(stats.Summary("page"), "2 proof-of-work challenges solved") {
+		t.Errorf("summary: %s", stats.Summary("page"))
 	}
 }
 

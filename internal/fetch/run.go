@@ -22,7 +22,7 @@ import (
 // Options are pb-fetch's flags.
 type Options struct {
 	Flags        `embed:""`
-	MaxBody      ByteSize      `help:"Largest page accepted; bigger ones fail with an error." default:"50MB" name:"max-body"`
+	MaxBody      ByteSize      `help:"Largest page accepted; bigger ones fail with an error (at most the default, the largest page pb-parse reads)." default:"16MB" name:"max-body"`
 	Render       bool          `help:"Load url records flagged \"render\": true in headless Chromium and open their JavaScript modals (poll voters, moderators, likes)."`
 	Chromium     string        `help:"Chromium binary for --render (default: the system's, found on $PATH or in /usr/bin)." env:"PB_CHROMIUM" placeholder:"PATH"`
 	Tabs         int           `help:"How many pages Chromium renders at once." default:"2"`
@@ -40,6 +40,16 @@ type Options struct {
 	TempDir string `kong:"-"`
 }
 
+// Validate refuses out-of-range flags of pb-fetch's own (kong calls it;
+// Flags.Validate checks the network flags).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.Size("--max-body", o.MaxBody, 1, record.MaxBody)
+	c.Between("--tabs", o.Tabs, 1, 64)
+	c.Positive("--modal-timeout", o.ModalTimeout)
+	return c.Err()
+}
+
 // Run is pb-fetch: it reads url records, fetches them concurrently through
 // the fetch stack and writes one page record per url record, in completion
 // order. Other records pass through untouched.
@@ -47,7 +57,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	if o.Tabs < 1 {
 		return cli.ExitUsage, errors.New("--tabs must be at least 1")
 	}
-	errw := &SyncWriter{W: stderr}
+	errw := &cli.SyncWriter{W: stderr}
 	logf := func(format string, args ...any) { fmt.Fprintf(errw, "pb-fetch: "+format+"\n", args...) }
 	passwords, err := ParseBoardPasswords(o.BoardPassword, o.BoardPasswords)
 	if err != nil {
@@ -91,12 +101,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if !o.Quiet && (o.Progress || IsTerminal(stderr)) {
+	if !o.Quiet && (o.Progress || cli.IsTerminal(stderr)) {
 		every := 10 * time.Second
-		if IsTerminal(stderr) {
+		if cli.IsTerminal(stderr) {
 			every = time.Second
 		}
-		stop := ShowProgress(ctx, errw, "pb-fetch", "pages", stats, every)
+		stop := ShowProgress(ctx, errw, "pb-fetch", "page", stats, every)
 		defer stop()
 	}
 
@@ -128,6 +138,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 					continue // interrupted: no record, the page stays pending
 				}
 				page, wall, detail := pageRecord(j.req, resp, err)
+				if o.MaxBody > 0 && len(page.Body) > int(o.MaxBody) {
+					// Decoding to UTF-8, or rendering, can grow a page past
+					// the limit that pb-parse reads: one limit for both.
+					page.Error = fmt.Sprintf("%v: %d bytes as UTF-8, over --max-body %v", ErrTooLarge, len(page.Body), o.MaxBody)
+					page.Body = ""
+				}
 				failed := page.Error != ""
 				if wall != "" && stats.wall(wall, detail) {
 					what := page.Error
@@ -148,7 +164,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	bad, queued, dropped := 0, 0, 0
 	var loginErr error
-	readErr := EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
+	readErr := cli.EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
 		if l.Type != record.TypeURL {
 			emit(func() error { return w.WriteRaw(l.Raw) })
 			return true
@@ -192,7 +208,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	}
 
 	if !o.Quiet {
-		for _, l := range strings.Split(stats.Summary("pages"), "\n") {
+		for _, l := range strings.Split(stats.Summary("page"), "\n") {
 			logf("%s", l)
 		}
 	}
@@ -206,11 +222,16 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return cli.ExitPartial, fmt.Errorf("reading: %w", readErr)
 	}
 	if done := stats.done.Load(); done < int64(queued) || dropped > 0 {
-		return cli.ExitPartial, fmt.Errorf("interrupted: %d of the url records read were not fetched; run again to fetch them", int64(queued+dropped)-done)
+		left := int64(queued+dropped) - done
+		were := "were"
+		if left == 1 {
+			were = "was"
+		}
+		return cli.ExitPartial, fmt.Errorf("interrupted: %d of the url records read %s not fetched; run again to fetch them", left, were)
 	}
 	if bad > 0 || stats.Failed() > 0 || saveFailed {
 		if bad > 0 {
-			logf("%d bad input lines skipped", bad)
+			logf("%s skipped", cli.Count(bad, "bad input line"))
 		}
 		return cli.ExitPartial, nil
 	}

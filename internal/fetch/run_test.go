@@ -209,12 +209,18 @@ func TestRunInterrupted(t *testing.T) {
 func TestRunUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--header", "no colon"},
-		{"-c", "0"},
 		{"--render", "--chromium", "/nonexistent/chromium"},
 	} {
 		res := runFetch(t, t.Context(), "", parseOptions(t, append(fastArgs, args...)...))
 		if res.code != 2 || res.err == nil {
 			t.Errorf("%q: exit %d, %v; want 2 and an error", args, res.code, res.err)
 		}
+	}
+	// -c 0 is refused when flags are parsed (cli.TestFlagRanges); Run
+	// refuses it too, for callers that fill Options themselves.
+	o := parseOptions(t, fastArgs...)
+	o.Concurrency = 0
+	if res := runFetch(t, t.Context(), "", o); res.code != 2 || res.err == nil {
+		t.Errorf("Concurrency 0: exit %d, %v; want 2 and an error", res.code, res.err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/cookies"
 )
 
@@ -33,6 +34,26 @@ type Flags struct {
 	LimitDir    string        `help:"Folder of the small files through which pb processes on this machine (pb-fetch and pb-images in one pipeline) share the forum's schedule, so the forum sees one stream of requests, and each site's robots.txt, read once a day (default: $XDG_RUNTIME_DIR, else the temp dir; \"none\": each process keeps its own)." name:"limit-dir" placeholder:"DIR"`
 	Progress    bool          `help:"Show progress on stderr even when it is not a terminal."`
 	Quiet       bool          `help:"No progress and no summary; only warnings and errors." short:"q"`
+}
+
+// Validate refuses out-of-range flags (kong calls it; exit 2): a negative
+// delay would turn politeness off, a negative --max-wait would leave
+// Retry-After uncapped.
+func (f *Flags) Validate() error {
+	var c cli.Checks
+	c.NotNegative("--delay", f.Delay)
+	c.NotNegative("--long-delay", f.LongDelay)
+	c.AtLeast("--long-every", f.LongEvery, 0)
+	c.NotNegative("--jitter", f.Jitter)
+	c.NotNegative("--other-delay", f.OtherDelay)
+	c.Between("--concurrency", f.Concurrency, 1, 1000)
+	c.Between("--retries", f.Retries, 0, 100)
+	c.NotNegative("--backoff", f.Backoff)
+	c.Positive("--max-wait", f.MaxWait)
+	c.Positive("--timeout", f.Timeout)
+	c.AtLeast("--breaker", f.Breaker, 0)
+	c.NotNegative("--breaker-pause", f.BreakerWait)
+	return c.Err()
 }
 
 // DefaultUserAgent names the tool and says what it is doing, so a forum's

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pb-archive/pb/internal/cli"
 )
 
 // Logf prints one warning line on stderr.
@@ -110,39 +111,40 @@ func (s *Stats) Retries() int64 { return s.retries.Load() }
 // Requests returns how many HTTP requests were made.
 func (s *Stats) Requests() int64 { return s.requests.Load() }
 
-// Progress returns a one-line progress report; noun names the items.
+// Progress returns a one-line progress report; noun names one item ("page").
 func (s *Stats) Progress(noun string) string {
 	el := time.Since(s.start)
 	n := s.done.Load()
 	rate := float64(n) / max(el.Seconds(), 1e-3)
-	line := fmt.Sprintf("%s (%.1f/s), %s, %d requests, %d retries, %d failed",
-		nounCount(n, noun), rate, humanBytes(s.bytes.Load()), s.requests.Load(), s.retries.Load(), s.failed.Load())
+	line := fmt.Sprintf("%s (%.1f/s), %s, %s, %s, %d failed",
+		cli.Count(n, noun), rate, humanBytes(s.bytes.Load()), cli.Count(s.requests.Load(), "request"),
+		cli.Count(s.retries.Load(), "retry"), s.failed.Load())
 	if p := s.longPauses.Load() + s.retryAfters.Load() + s.breakerPauses.Load(); p > 0 {
-		line += fmt.Sprintf(", %d pauses", p)
+		line += ", " + cli.Count(p, "pause")
 	}
 	return line
 }
 
-// Summary returns the end-of-run report, one or more lines.
+// Summary returns the end-of-run report, one or more lines; noun names
+// one item ("page").
 func (s *Stats) Summary(noun string) string {
 	el := time.Since(s.start)
 	n := s.done.Load()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s in %v (%.1f/s), %s in %d requests, %d retries, %d failed",
-		nounCount(n, noun), el.Round(time.Millisecond), float64(n)/max(el.Seconds(), 1e-3),
-		humanBytes(s.bytes.Load()), s.requests.Load(), s.retries.Load(), s.failed.Load())
+	fmt.Fprintf(&b, "%s in %v (%.1f/s), %s in %s, %s, %d failed",
+		cli.Count(n, noun), el.Round(time.Millisecond), float64(n)/max(el.Seconds(), 1e-3),
+		humanBytes(s.bytes.Load()), cli.Count(s.requests.Load(), "request"), cli.Count(s.retries.Load(), "retry"), s.failed.Load())
 	if r := s.rendered.Load(); r > 0 {
 		fmt.Fprintf(&b, ", %d rendered", r)
 	}
-	if p := s.pows.Load(); p == 1 {
-		b.WriteString(", 1 proof-of-work challenge solved")
-	} else if p > 1 {
-		fmt.Fprintf(&b, ", %d proof-of-work challenges solved", p)
+	if p := s.pows.Load(); p > 0 {
+		fmt.Fprintf(&b, ", %s solved", cli.Count(p, "proof-of-work challenge"))
 	}
 	fmt.Fprintf(&b, "; workers waited %v in all for their host's turn", time.Duration(s.waited.Load()).Round(time.Millisecond))
 	if l, ra, br := s.longPauses.Load(), s.retryAfters.Load(), s.breakerPauses.Load(); l+ra+br > 0 {
-		fmt.Fprintf(&b, " (%d long pauses, %d Retry-After pauses, %d failing-host pauses: %v)",
-			l, ra, br, time.Duration(s.pauseTime.Load()).Round(time.Millisecond))
+		fmt.Fprintf(&b, " (%s, %s, %s: %v)",
+			cli.Count(l, "long pause"), cli.Count(ra, "Retry-After pause"), cli.Count(br, "failing-host pause"),
+			time.Duration(s.pauseTime.Load()).Round(time.Millisecond))
 	}
 	s.robotsMu.Lock()
 	rules := make([]string, 0, len(s.robots))
@@ -156,19 +158,11 @@ func (s *Stats) Summary(noun string) string {
 			verb = "skipped"
 		}
 		host, rule, _ := strings.Cut(r, "\x00")
-		fmt.Fprintf(&b, "\nrobots.txt of %s: %d URLs disallowed by %s, %s", host, s.robots[r], rule, verb)
+		fmt.Fprintf(&b, "\nrobots.txt of %s: %s disallowed by %s, %s", host, cli.Count(s.robots[r], "URL"), rule, verb)
 	}
 	s.robotsMu.Unlock()
 	s.wallSummary(&b)
 	return b.String()
-}
-
-// nounCount is "1 page" or "N pages", for a plural noun.
-func nounCount(n int64, nouns string) string {
-	if n == 1 {
-		return "1 " + strings.TrimSuffix(nouns, "s")
-	}
-	return fmt.Sprintf("%d %s", n, nouns)
 }
 
 func humanBytes(n int64) string {
@@ -183,21 +177,12 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// IsTerminal reports whether w is a terminal (a character device).
-func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 // ShowProgress prints s.Progress on w every interval until ctx is done:
-// rewriting one line on a terminal, one line each time otherwise. It
+// rewriting one line on a terminal (w may be a wrapper of one, as a
+// cli.SyncWriter of stderr is), one line each time otherwise. It
 // returns a function that stops it and clears the line.
 func ShowProgress(ctx context.Context, w io.Writer, name, noun string, s *Stats, interval time.Duration) (stop func()) {
-	tty := IsTerminal(w)
+	tty := cli.IsTerminal(w)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

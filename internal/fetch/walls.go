@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/pb-archive/pb/internal/cli"
 )
 
 // Wall is a kind of page served instead of the content asked for, which pb
@@ -115,11 +117,7 @@ func (s *Stats) wallSummary(b *strings.Builder) {
 	sort.Strings(walls)
 	for _, w := range walls {
 		c := s.walls[Wall(w)]
-		pages := "pages"
-		if c.pages == 1 {
-			pages = "page"
-		}
-		fmt.Fprintf(b, "\n%d %s behind a %s wall", c.pages, pages, w)
+		fmt.Fprintf(b, "\n%s behind a %s wall", cli.Count(c.pages, "page"), w)
 		detail := ""
 		if len(c.where) > 0 {
 			ids := make([]string, 0, len(c.where))

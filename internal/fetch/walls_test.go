@@ -77,7 +77,7 @@ func TestWallsReportedOnceAndSummarised(t *testing.T) {
 	if !s.wall(WallCaptcha, "") || s.wall(WallCaptcha, "") || !s.wall(WallBoardPassword, "6") || s.wall(WallBoardPassword, "9") {
 		t.Error("wall did not report exactly the first page of each kind")
 	}
-	sum := s.Summary("pages")
+	sum := s.Summary("page")
 	for _, want := range []string{"2 pages behind a CAPTCHA wall", "2 pages behind a board password wall (board 6, 9)", "--board-password ID=PASSWORD"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)

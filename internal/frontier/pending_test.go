@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/alecthomas/kong"
+	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/record"
 	"github.com/pb-archive/pb/internal/store"
 )
@@ -51,7 +52,7 @@ func runURLs(t *testing.T, args ...string) (string, string, int) {
 func urlsOf(t *testing.T, ndjson string) []string {
 	t.Helper()
 	var got []string
-	r := record.NewReader(strings.NewReader(ndjson))
+	r := cli.NewReader(strings.NewReader(ndjson))
 	for {
 		l, err := r.Next()
 		if err == io.EOF {

@@ -51,6 +51,22 @@ type idArg struct {
 	ID int64 `arg:"" help:"Numeric ProBoards id."`
 }
 
+// Validate refuses an id ProBoards never gives (kong calls it; exit 2).
+func (a *idArg) Validate() error {
+	if a.ID < 1 {
+		return fmt.Errorf("id %d: must be at least 1", a.ID)
+	}
+	return nil
+}
+
+// Validate refuses out-of-range flags (kong calls it; exit 2).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.AtLeast("--limit", o.Pending.Limit, 0)
+	c.AtLeast("--max-attempts", o.Pending.MaxAttempts, 1)
+	return c.Err()
+}
+
 type urlArg struct {
 	URL string `arg:"" help:"A forum URL, e.g. https://name.proboards.com/thread/12/title."`
 }
@@ -155,8 +171,12 @@ func checkCookies(path, pageURL string, stderr io.Writer) error {
 		return fmt.Errorf("--cookies %s: %s", path, p)
 	}
 	if cov.Expired > 0 {
-		fmt.Fprintf(stderr, "pb-urls: warning: --cookies %s: %d of its cookies for %s expired (the last on %s); %d are still live. If pages come back as login pages, export them again.\n",
-			path, cov.Expired, cov.Site, cov.LastDied.UTC().Format("2006-01-02 15:04 MST"), cov.Live)
+		live := "are"
+		if cov.Live == 1 {
+			live = "is"
+		}
+		fmt.Fprintf(stderr, "pb-urls: warning: --cookies %s: %d of its cookies for %s expired (the last on %s); %d %s still live. If pages come back as login pages, export them again.\n",
+			path, cov.Expired, cov.Site, cov.LastDied.UTC().Format("2006-01-02 15:04 MST"), cov.Live, live)
 	}
 	return nil
 }
@@ -173,12 +193,12 @@ func summarize(counts map[string]int) string {
 	total := 0
 	for k, n := range counts {
 		total += n
-		label := k + " pages"
+		label := k + " page"
 		if k == record.KindThread {
-			label = "last thread pages"
+			label = "last thread page"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, label))
+		parts = append(parts, cli.Count(n, label))
 	}
 	sort.Strings(parts)
-	return fmt.Sprintf("%d pages (%s)", total, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s (%s)", cli.Count(total, "page"), strings.Join(parts, ", "))
 }

@@ -30,6 +30,19 @@ type Options struct {
 	Now func() time.Time `kong:"-"`
 }
 
+// MaxImageSize is the most --max-size allows: a download is held in
+// memory, and forum images are a few MB at most.
+const MaxImageSize = 256 << 20
+
+// Validate refuses out-of-range flags of pb-images' own (kong calls it;
+// fetch.Flags.Validate checks the network flags).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.Size("--max-size", o.MaxSize, 1, MaxImageSize)
+	c.Between("--window", o.Window, 1, 1<<20)
+	return c.Err()
+}
+
 // Run is pb-images. It copies every record to stdout in input order; an
 // image record with a url and no file yet is enriched (record.Merge, so
 // unknown fields stay) with filename (<md5>.<ext>), md5_hash, size, status
@@ -54,7 +67,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	if o.Window < 1 {
 		return cli.ExitUsage, errors.New("--window must be at least 1")
 	}
-	errw := &fetch.SyncWriter{W: stderr}
+	errw := &cli.SyncWriter{W: stderr}
 	logf := func(format string, args ...any) { fmt.Fprintf(errw, "pb-images: "+format+"\n", args...) }
 	hosts := fetch.NewHosts()
 	for _, s := range o.Site {
@@ -86,12 +99,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	stats := stack.Stats
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if !o.Quiet && (o.Progress || fetch.IsTerminal(stderr)) {
+	if !o.Quiet && (o.Progress || cli.IsTerminal(stderr)) {
 		every := 10 * time.Second
-		if fetch.IsTerminal(stderr) {
+		if cli.IsTerminal(stderr) {
 			every = time.Second
 		}
-		defer fetch.ShowProgress(ctx, errw, "pb-images", "images", stats, every)()
+		defer fetch.ShowProgress(ctx, errw, "pb-images", "image", stats, every)()
 	}
 
 	now := o.Now
@@ -170,7 +183,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	futures := map[string]*future{}
 	bad := 0
-	readErr := fetch.EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
+	readErr := cli.EachLine(ctx, stdin, func(le *record.LineError) { logf("%v", le); bad++ }, func(l record.Line) bool {
 		next := item{raw: l.Raw, n: l.N}
 		switch l.Type {
 		case record.TypeImage:
@@ -236,9 +249,10 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	cancel()
 
 	if !o.Quiet {
-		logf("%s", stats.Summary("images"))
-		logf("%d new files in %s, %d already there, %d known from earlier runs, %d repeated URLs, %d records already archived",
-			c.written.Load(), o.Out, c.present.Load(), c.indexed.Load(), c.repeats.Load(), c.kept.Load())
+		logf("%s", stats.Summary("image"))
+		logf("%s in %s, %d already there, %d known from earlier runs, %s, %s already archived",
+			cli.Count(c.written.Load(), "new file"), o.Out, c.present.Load(), c.indexed.Load(),
+			cli.Count(c.repeats.Load(), "repeated URL"), cli.Count(c.kept.Load(), "record"))
 	}
 	switch {
 	case writeErr != nil && cli.IsBrokenPipe(writeErr):
@@ -251,7 +265,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return cli.ExitPartial, errors.New("interrupted; records after the last one written were not passed on")
 	}
 	if bad > 0 {
-		logf("%d bad input lines", bad)
+		logf("%s", cli.Count(bad, "bad input line"))
 	}
 	if bad > 0 || c.unreachable.Load() > 0 || c.writeFailed.Load() > 0 {
 		return cli.ExitPartial, nil

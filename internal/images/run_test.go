@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/fakeforum"
 	"github.com/pb-archive/pb/internal/record"
 )
@@ -82,7 +83,7 @@ func truthImages(t *testing.T, faults map[string]float64) (srv *httptest.Server,
 		t.Fatal(err)
 	}
 	want = map[string]map[string]any{}
-	r := record.NewReader(&truth)
+	r := cli.NewReader(&truth)
 	for {
 		l, err := r.Next()
 		if err == io.EOF {

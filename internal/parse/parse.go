@@ -24,15 +24,24 @@ import (
 type Limits struct {
 	// MaxBody is the largest body parsed, in bytes. Real pages are well under 2 MB.
 	MaxBody int
-	// MaxTags is the most start tags a page may have (a 30-post thread has about 10,000).
+	// MaxTags is the most start tags and comments (nodes of the tree) a
+	// page may have (a 30-post thread has about 10,000).
 	MaxTags int
+	// MaxAttrs is the most attributes a page may have, all tags together
+	// (a 30-post thread has about 15,000).
+	MaxAttrs int
 	// MaxDepth bounds element nesting, which the selector engine and the
 	// renderer recurse through. ProBoards pages nest about 40 deep.
 	MaxDepth int
 }
 
 // DefaultLimits are generous for any real ProBoards page.
-var DefaultLimits = Limits{MaxBody: 16 << 20, MaxTags: 1_000_000, MaxDepth: 2_000}
+//
+// The tree html.Parse builds costs about 120 bytes a node and 150 an
+// attribute, so these limits bound it (to about 140 MB) whatever the body:
+// a body of millions of tiny tags or attributes would otherwise cost up to
+// 90 times its size.
+var DefaultLimits = Limits{MaxBody: record.MaxBody, MaxTags: 500_000, MaxAttrs: 500_000, MaxDepth: 2_000}
 
 // Output is everything pb-parse writes for one page, in write order:
 // the entities, the links, then the outcome.
@@ -132,7 +141,7 @@ func parsePage(rec record.Page, lim Limits, kind *string) (res *Result, err erro
 		res, err = parseCSS(p)
 		return res, explain(err, p)
 	}
-	if err := checkTags(rec.Body, lim); err != nil {
+	if err := checkMarkup(rec.Body, lim); err != nil {
 		return nil, err
 	}
 	p.Doc, err = html.Parse(strings.NewReader(rec.Body))
@@ -187,25 +196,134 @@ func routeKind(route string) string {
 	return ""
 }
 
-// checkTags bounds the parser's memory before it starts: html.Parse keeps
-// every node, so a body of millions of tags is refused. Counting '<' is an
-// upper bound that clears every real page at memory speed; only bodies over
-// it are tokenized for the exact count.
-func checkTags(body string, lim Limits) error {
-	if strings.Count(body, "<") <= lim.MaxTags {
+// checkMarkup bounds the parser's memory before it starts: html.Parse
+// keeps every node and attribute, so a body of too many is refused. Small
+// bodies cannot hold too many (a tag takes 3 bytes, an attribute 2);
+// others are counted by countMarkup, which allocates nothing.
+func checkMarkup(body string, lim Limits) error {
+	if len(body)/3 <= lim.MaxTags && len(body)/2 <= lim.MaxAttrs {
 		return nil
 	}
-	z := html.NewTokenizer(strings.NewReader(body))
-	for tags := 0; ; {
-		switch z.Next() {
-		case html.ErrorToken:
-			return nil // io.EOF: the tokenizer reads from memory
-		case html.StartTagToken, html.SelfClosingTagToken:
-			if tags++; tags > lim.MaxTags {
-				return fail("page has over %d tags", lim.MaxTags)
+	nodes, attrs := countMarkup(body, lim.MaxTags, lim.MaxAttrs)
+	if nodes > lim.MaxTags {
+		return fail("page has over %d tags and comments", lim.MaxTags)
+	}
+	if attrs > lim.MaxAttrs {
+		return fail("page has over %d attributes", lim.MaxAttrs)
+	}
+	return nil
+}
+
+// countMarkup counts the start tags and comments (each a node of the tree)
+// and the attributes of an HTML body the way the HTML tokenizer reads them
+// (quoted values, comments and the raw text of script and style hide
+// markup), stopping once either passes its limit.
+func countMarkup(body string, maxNodes, maxAttrs int) (nodes, attrs int) {
+	n := len(body)
+	for i := 0; i < n && nodes <= maxNodes && attrs <= maxAttrs; {
+		j := strings.IndexByte(body[i:], '<')
+		if j < 0 || i+j+1 >= n {
+			break
+		}
+		i += j + 1
+		switch c := body[i]; {
+		case c == '!' || c == '?': // a comment, doctype or bogus comment: one node
+			nodes++
+			end := ">"
+			if strings.HasPrefix(body[i:], "!--") {
+				i, end = i+3, "-->"
+			}
+			k := strings.Index(body[i:], end)
+			if k < 0 {
+				return nodes, attrs
+			}
+			i += k + len(end)
+		case c == '/': // an end tag adds nothing to the tree
+			k := strings.IndexByte(body[i:], '>')
+			if k < 0 {
+				return nodes, attrs
+			}
+			i += k + 1
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			nodes++
+			start := i
+			for i < n && !isHTMLSpace(body[i]) && body[i] != '>' && body[i] != '/' {
+				i++
+			}
+			name := body[start:i]
+			var a int
+			i, a = countAttrs(body, i)
+			attrs += a
+			if rawTextTags[strings.ToLower(name)] {
+				i = rawTextEnd(body, i, name)
 			}
 		}
 	}
+	return nodes, attrs
+}
+
+// countAttrs counts the attributes of a start tag from i (just after its
+// name) and returns the index after its '>'.
+func countAttrs(body string, i int) (int, int) {
+	n, a := len(body), 0
+	for i < n {
+		switch c := body[i]; {
+		case c == '>':
+			return i + 1, a
+		case isHTMLSpace(c) || c == '/':
+			i++
+		default:
+			a++
+			for i++; i < n && !isHTMLSpace(body[i]) && body[i] != '/' && body[i] != '>' && body[i] != '='; i++ {
+			}
+			k := i
+			for k < n && isHTMLSpace(body[k]) {
+				k++
+			}
+			if k >= n || body[k] != '=' {
+				continue
+			}
+			for i = k + 1; i < n && isHTMLSpace(body[i]); i++ {
+			}
+			if i < n && (body[i] == '"' || body[i] == '\'') {
+				e := strings.IndexByte(body[i+1:], body[i])
+				if e < 0 {
+					return n, a
+				}
+				i += e + 2
+				continue
+			}
+			for i < n && !isHTMLSpace(body[i]) && body[i] != '>' {
+				i++
+			}
+		}
+	}
+	return n, a
+}
+
+// rawTextTags are the elements whose content the tokenizer reads as text.
+var rawTextTags = map[string]bool{
+	"script": true, "style": true, "textarea": true, "title": true, "xmp": true,
+	"iframe": true, "noembed": true, "noframes": true, "noscript": true, "plaintext": true,
+}
+
+// rawTextEnd returns the index of the end tag of the raw-text element
+// name whose content starts at i (or the end of the body).
+func rawTextEnd(body string, i int, name string) int {
+	for {
+		k := strings.Index(body[i:], "</")
+		if k < 0 {
+			return len(body)
+		}
+		i += k + 2
+		if len(body)-i >= len(name) && strings.EqualFold(body[i:i+len(name)], name) {
+			return i
+		}
+	}
+}
+
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
 // checkDepth bounds the nesting of the parsed tree: selectors and the

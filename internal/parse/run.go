@@ -12,8 +12,15 @@ import (
 
 // Options are pb-parse's flags.
 type Options struct {
-	MaxBodyMB int  `name:"max-body" help:"Fail pages whose body is larger than this many MiB." default:"16" placeholder:"MIB"`
-	Quiet     bool `short:"q" help:"Do not report failed pages and the summary on stderr."`
+	MaxBody cli.ByteSize `name:"max-body" help:"Fail pages whose body is larger than this (at most the default, the largest page pb-fetch passes on)." default:"16MB" placeholder:"SIZE"`
+	Quiet   bool         `short:"q" help:"Do not report failed pages and the summary on stderr."`
+}
+
+// Validate refuses out-of-range flags (kong calls it; exit 2).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.Size("--max-body", o.MaxBody, 1, record.MaxBody)
+	return c.Err()
 }
 
 // Run is pb-parse: it reads records from stdin, replaces each page record
@@ -22,10 +29,10 @@ type Options struct {
 // skipped. The exit status is 1 when a line was bad or a page failed.
 func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Options) (int, error) {
 	lim := DefaultLimits
-	if o.MaxBodyMB > 0 {
-		lim.MaxBody = o.MaxBodyMB << 20
+	if o.MaxBody > 0 {
+		lim.MaxBody = int(o.MaxBody)
 	}
-	in := record.NewReader(stdin)
+	in := cli.NewReader(stdin)
 	w := record.NewWriter(stdout)
 	exit := cli.ExitOK
 	var pages, failed, entities, links int
@@ -33,7 +40,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	for {
 		if err := ctx.Err(); err != nil {
 			// Pages without an outcome stay pending in the crawl: nothing is lost.
-			return cli.ExitPartial, errors.Join(fmt.Errorf("interrupted after %d pages", pages), flush(w))
+			return cli.ExitPartial, errors.Join(fmt.Errorf("interrupted after %s", cli.Count(pages, "page")), flush(w))
 		}
 		line, err := in.Next()
 		if errors.Is(err, io.EOF) {
@@ -84,11 +91,8 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return writeFailed(err)
 	}
 	if !o.Quiet && pages > 0 {
-		noun := "pages"
-		if pages == 1 {
-			noun = "page"
-		}
-		fmt.Fprintf(stderr, "pb-parse: %d %s (%d failed), %d entities, %d links\n", pages, noun, failed, entities, links)
+		fmt.Fprintf(stderr, "pb-parse: %s (%d failed), %s, %s\n", cli.Count(pages, "page"), failed,
+			cli.Count(entities, "entity"), cli.Count(links, "link"))
 	}
 	return exit, nil
 }

@@ -161,11 +161,16 @@ func TestRunHugePageLineDoesNotStopTheStream(t *testing.T) {
 	if !strings.Contains(out, "limit") {
 		t.Errorf("reason does not name the limit: %s", out)
 	}
-	// --max-body raises the limit: the same page is then parsed (and fails
-	// only because it has no posts).
-	code, out, _ = run(t, huge+"\n", Options{Quiet: true, MaxBodyMB: 64})
+	// --max-body lowers the limit: a 2 MB page is parsed (and fails only
+	// because it has no posts), but not with --max-body 1MB.
+	mid := pageLine(t, pageOf(record.KindThread, "<html><body><p>"+strings.Repeat("lorem ipsum ", 2<<20/12)+"</p></body></html>"))
+	code, out, _ = run(t, mid+"\n", Options{Quiet: true})
 	if code != cli.ExitPartial || !strings.Contains(out, "no posts") {
-		t.Errorf("with --max-body 64: exit %d, %s", code, out)
+		t.Errorf("2 MB page: exit %d, %s", code, out)
+	}
+	code, out, _ = run(t, mid+"\n", Options{Quiet: true, MaxBody: 1 << 20})
+	if code != cli.ExitPartial || !strings.Contains(out, "limit") {
+		t.Errorf("2 MB page with --max-body 1MB: exit %d, %s", code, out)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -38,41 +37,21 @@ type LineError struct {
 
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.N, e.Msg) }
 
-// Reader reads NDJSON records of any length.
-type Reader struct {
-	r *bufio.Reader
-	n int
-}
+// MaxBody is the largest page body pb handles: pb-fetch fails bigger
+// pages (its --max-body may only lower it) and pb-parse refuses them. Real
+// ProBoards pages are well under 2 MB.
+const MaxBody = 16 << 20
 
-// NewReader returns a Reader on r.
-func NewReader(r io.Reader) *Reader {
-	return &Reader{r: bufio.NewReaderSize(r, 1<<16)}
-}
+// MaxLine is the longest NDJSON line any pb tool reads; longer lines are
+// skipped with an error, in bounded memory. It fits a page record with a
+// MaxBody body in the worst case of JSON escaping (a control character
+// becomes \u00XX: 6 bytes for 1) plus its other fields.
+const MaxLine = 6*MaxBody + 1<<20
 
-// Next returns the next record. Blank lines are skipped. A malformed line
-// yields a *LineError; the caller reports it and calls Next again. At the
-// end of input Next returns io.EOF.
-func (r *Reader) Next() (Line, error) {
-	for {
-		// ReadBytes grows as needed: a 50 MB page body is one normal line.
-		b, err := r.r.ReadBytes('\n')
-		if len(b) == 0 && err != nil {
-			return Line{}, err
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return Line{}, err
-		}
-		r.n++
-		b = bytes.TrimSpace(b)
-		if len(b) == 0 {
-			continue
-		}
-		return parseLine(r.n, b)
-	}
-}
-
-func parseLine(n int, b []byte) (Line, error) {
-	if b[0] != '{' {
+// ParseLine checks that b (one line, without its newline) is a JSON
+// object with a "type", and returns it as line n.
+func ParseLine(n int, b []byte) (Line, error) {
+	if len(b) == 0 || b[0] != '{' {
 		return Line{N: n}, &LineError{N: n, Msg: "not a JSON object: " + snippet(b)}
 	}
 	var head struct {
@@ -145,7 +124,7 @@ func (w *Writer) Flush() error {
 // unknown fields survive. The patch's fields come first, in its own order,
 // then raw's other fields sorted by name.
 //
-// The patch is encoded once and never decoded again: it may carry a 50 MB
+// The patch is encoded once and never decoded again: it may carry a 16 MB
 // page body, while raw (the record being enriched) is small.
 func Merge(raw []byte, patch any) ([]byte, error) {
 	var m map[string]json.RawMessage

@@ -28,6 +28,14 @@ type Options struct {
 	Now func() time.Time `kong:"-"`
 }
 
+// Validate refuses out-of-range flags (kong calls it; exit 2).
+func (o *Options) Validate() error {
+	var c cli.Checks
+	c.Between("--batch", o.Batch, 1, 1_000_000)
+	c.Positive("--batch-time", o.BatchTime)
+	return c.Err()
+}
+
 // Stats is what a load did.
 type Stats struct {
 	Records int64                  // records read, bad ones included
@@ -286,7 +294,7 @@ func (b *batcher) commit() error {
 // read decodes lines into items until the input ends or done is closed.
 func read(r io.Reader, items chan<- item, done <-chan struct{}, now func() time.Time) {
 	defer close(items)
-	rd := record.NewReader(r)
+	rd := cli.NewReader(r)
 	for {
 		l, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -320,16 +328,16 @@ func (s *Stats) Summary() string {
 	if secs > 0 {
 		rate = float64(s.Records) / secs
 	}
-	fmt.Fprintf(&b, "pb-load: %d records in %.2fs (%.0f records/s), %d loaded in %d transactions",
-		s.Records, secs, rate, s.Applied, s.Batches)
+	fmt.Fprintf(&b, "pb-load: %s in %.2fs (%.0f records/s), %d loaded in %s",
+		cli.Count(s.Records, "record"), secs, rate, s.Applied, cli.Count(s.Batches, "transaction"))
 	if s.Bad > 0 {
-		fmt.Fprintf(&b, ", %d bad lines skipped", s.Bad)
+		fmt.Fprintf(&b, ", %s skipped", cli.Count(s.Bad, "bad line"))
 	}
 	for _, t := range sortedKeys(s.Unknown) {
-		fmt.Fprintf(&b, ", %d %q records skipped (unknown type)", s.Unknown[t], t)
+		fmt.Fprintf(&b, ", %d %q %s skipped (unknown type)", s.Unknown[t], t, cli.Plural(s.Unknown[t], "record"))
 	}
 	for _, t := range sortedKeys(s.Ignored) {
-		fmt.Fprintf(&b, ", %d %s records ignored", s.Ignored[t], t)
+		fmt.Fprintf(&b, ", %d %s %s ignored", s.Ignored[t], t, cli.Plural(s.Ignored[t], "record"))
 	}
 	b.WriteString("\n")
 	if s.Stopped {

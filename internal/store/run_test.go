@@ -76,7 +76,7 @@ func TestUnknownTypesAreWarnedOnceAndPagesIgnored(t *testing.T) {
 		t.Errorf("gallery warned %d times, want once:\n%s", n, r.stderr)
 	}
 	for _, want := range []string{`line 2: unknown record type "gallery"`, `line 5: unknown record type "reaction"`,
-		`2 "gallery" records skipped`, `1 "reaction" records skipped`, `1 page records ignored`} {
+		`2 "gallery" records skipped`, `1 "reaction" record skipped`, `1 page record ignored`} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
@@ -96,7 +96,7 @@ func TestQuietAndSummary(t *testing.T) {
 		t.Errorf("-q printed %q", r.stderr)
 	}
 	r = runLoad(t, s.Path(), lines(`{"type":"category","id":2}`, `{"type":"category","id":1,"name":"x"}`), Options{})
-	re := regexp.MustCompile(`(?m)^pb-load: 2 records in [0-9.]+s \([0-9]+ records/s\), 2 loaded in 1 transactions\n` +
+	re := regexp.MustCompile(`(?m)^pb-load: 2 records in [0-9.]+s \([0-9]+ records/s\), 2 loaded in 1 transaction\n` +
 		`  table +inserted +updated\n  category +1 +1\n$`)
 	if !re.MatchString(r.stderr) {
 		t.Errorf("summary:\n%s", r.stderr)

@@ -1,4 +1,4 @@
-package fetch
+package cli
 
 import "testing"
 
@@ -11,7 +11,7 @@ func TestByteSize(t *testing.T) {
 			t.Errorf("%q = %d, %v; want %d", in, b, err, want)
 		}
 	}
-	for _, in := range []string{"", "MB", "-1", "12XB", "lots"} {
+	for _, in := range []string{"", "MB", "-1", "12XB", "lots", "9000000000000GB", "1e30", "Inf", "NaN"} {
 		var b ByteSize
 		if err := b.UnmarshalText([]byte(in)); err == nil {
 			t.Errorf("%q parsed as %d, want an error", in, b)
