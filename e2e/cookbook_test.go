@@ -86,7 +86,7 @@ func (k *kitchen) cook(t *testing.T, r recipe, dir string) ([]int, string) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH")), k.env...)
+	cmd.Env = append(append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH"), "PB_BIN="+binDir), k.env...)
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -155,6 +155,7 @@ func (k *kitchen) adapt(c string) string {
 		".user_id == 42", ".user_id == "+k.poster,
 		"'6=the board password'", "'"+k.protected+"="+fakeforum.DefaultBoardPassword+"'",
 		"PB_PASSWORD=...", "PB_PASSWORD='"+acct.Password+"'",
+		"<(pass show forum)", "<(printf '%s\\n' '"+acct.Password+"')",
 		"me@example.com", acct.Email,
 	).Replace(c)
 	return c
@@ -349,7 +350,7 @@ func TestCookbook(t *testing.T) {
 			// The first run, interrupted as Ctrl-C does: SIGINT to the whole job.
 			cmd := exec.Command("bash", filepath.Join(root, "examples", "mirror.sh"), f.URL, ".")
 			cmd.Dir = dir
-			cmd.Env = append(append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH")), k.env...)
+			cmd.Env = append(append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH"), "PB_BIN="+binDir), k.env...)
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 			var errb bytes.Buffer
 			cmd.Stderr = &errb

@@ -39,7 +39,7 @@ func TestMirrorWithBrowserCookies(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "examples", "mirror.sh"), f.URL, wrongOut)
-	cmd.Env = append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH"), "PB_COOKIES="+export("wrong.txt", "elsewhere.proboards.com"))
+	cmd.Env = append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH"), "PB_BIN="+binDir, "PB_COOKIES="+export("wrong.txt", "elsewhere.proboards.com"))
 	cmd.Env = append(cmd.Env, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -146,7 +146,7 @@ func TestKillAndResume(t *testing.T) {
 func killAfter(t *testing.T, site, out string, env []string, d time.Duration) {
 	t.Helper()
 	cmd := exec.Command("bash", filepath.Join(root, "examples", "mirror.sh"), site, out)
-	cmd.Env = append(append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH")), env...)
+	cmd.Env = append(append(os.Environ(), "PATH="+binDir+":"+os.Getenv("PATH"), "PB_BIN="+binDir), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,8 @@
 #                   checked before the first request, then used by pb-fetch and pb-images
 #   PB_RENDER       "1" forces --render, "0" disables it; default: on when Chromium is installed
 #   PB_MAX_PASSES   stop after this many passes (default 1000)
+#   PB_BIN          the folder of the pb tools to use (default: the repository's bin/ when
+#                   built, else $PATH)
 #   PB_MAX_ATTEMPTS fetch a failing page at most this many times in all (default 5; raise it
 #                   to retry pages that failed every attempt in earlier runs)
 # Exit status:
@@ -43,8 +45,9 @@ shift 2
 job=("$@")
 [ ${#job[@]} -eq 0 ] && job=(forum)
 here=$(cd "$(dirname "$0")" && pwd)
-# Prefer the binaries built by `make build`; fall back to $PATH.
-if [ -x "$here/../bin/pb-urls" ]; then PATH="$here/../bin:$PATH"; fi
+# $PB_BIN first, then the binaries built by `make build`, then $PATH.
+if [ -n "${PB_BIN:-}" ]; then PATH="$PB_BIN:$PATH"
+elif [ -x "$here/../bin/pb-urls" ]; then PATH="$here/../bin:$PATH"; fi
 for tool in pb-urls pb-fetch pb-parse pb-images pb-load; do
   command -v "$tool" >/dev/null || { echo "mirror: $tool not found (run make build)" >&2; exit 2; }
 done
