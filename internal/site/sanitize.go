@@ -50,9 +50,9 @@ type imageMap func(abs string) string
 type cleaner struct {
 	base   *url.URL // the forum, to resolve relative links; may be nil
 	link   linker
+	redact func(u *url.URL) bool // links to members shown as "a former member"
 	image  imageMap
 	cache  map[[2]string]string
-	nCache int
 }
 
 // clean returns src sanitised, with links to the forum's own pages and
@@ -177,6 +177,15 @@ func (c *cleaner) fixLink(n *html.Node, root string) {
 	}
 	if u.Scheme == "mailto" {
 		// An e-mail address is private: keep the link text only.
+		delAttr(n, "href")
+		delAttr(n, "rel")
+		return
+	}
+	if c.redact != nil && c.redact(u) {
+		for n.FirstChild != nil {
+			n.RemoveChild(n.FirstChild)
+		}
+		n.AppendChild(&html.Node{Type: html.TextNode, Data: "a former member"})
 		delAttr(n, "href")
 		delAttr(n, "rel")
 		return

@@ -163,7 +163,7 @@ func newBuilder(f *forum, o Options, prog *progress) *builder {
 		"rows":     func(root string, r []boardRow) rowsArg { return rowsArg{Root: root, Rows: r} },
 		"postOf":   func(root string, p postView) postArg { return postArg{Root: root, P: p} },
 	}).ParseFS(files, "templates/*.html"))
-	b.cl = &cleaner{base: f.base, link: b.localLink, image: b.imagePath}
+	b.cl = &cleaner{base: f.base, link: b.localLink, image: b.imagePath, redact: b.redactedLink}
 	return b
 }
 
@@ -387,6 +387,19 @@ func (b *builder) localLink(u *url.URL) string {
 		}
 	}
 	return ""
+}
+
+// redactedLink reports whether u is the profile of a redacted member.
+func (b *builder) redactedLink(u *url.URL) bool {
+	if len(b.redacted) == 0 || b.f.base == nil || !strings.EqualFold(u.Host, b.f.base.Host) {
+		return false
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(parts) < 2 || parts[0] != "user" {
+		return false
+	}
+	id, err := strconv.ParseInt(parts[1], 10, 64)
+	return err == nil && b.redacted[id]
 }
 
 // imagePath maps an archived image's URL to its file in the site, or "".
