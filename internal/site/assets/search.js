@@ -38,16 +38,17 @@
 
   function key(t) { return Array.from(t).slice(0, 2).join(""); }
 
-  // matches returns the documents of every indexed term that starts with t.
+  // matches marks, in a byte per document, the documents of every indexed
+  // term that starts with t (typed arrays keep this fast on 100,000 posts).
   function matches(t) {
     var shard = shards[key(t)] || {};
-    var set = new Set();
+    var marks = new Uint8Array(meta.docs);
     Object.keys(shard).forEach(function (w) {
-      if (w.indexOf(t) !== 0) return;
+      if (w.lastIndexOf(t, 0) !== 0) return;
       var d = shard[w], n = 0;
-      for (var i = 0; i < d.length; i++) { n += d[i]; set.add(n); }
+      for (var i = 0; i < d.length; i++) { n += d[i]; marks[n] = 1; }
     });
-    return set;
+    return marks;
   }
 
   function status(text) { document.getElementById("status").textContent = text; }
@@ -97,17 +98,20 @@
       ts.forEach(function (t) {
         var m = matches(t);
         if (result === null) { result = m; return; }
-        var both = new Set();
-        result.forEach(function (n) { if (m.has(n)) both.add(n); });
-        result = both;
+        for (var i = 0; i < result.length; i++) result[i] &= m[i];
       });
-      var all = Array.from(result || []).sort(function (a, b) { return b - a; });
-      var hits = all.slice(0, MAX);
+      // Documents are numbered by date: the newest hits are the highest.
+      var hits = [], total = 0;
+      for (var n = result.length - 1; n >= 0; n--) {
+        if (!result[n]) continue;
+        total++;
+        if (hits.length < MAX) hits.push(n);
+      }
       var chunks = {};
       hits.forEach(function (n) { chunks[Math.floor(n / meta.chunk)] = true; });
       return Promise.all(Object.keys(chunks).map(function (c) {
         return load("search/d-" + c + ".js", c, docs);
-      })).then(function () { show(hits, all.length, Math.round(performance.now() - t0)); });
+      })).then(function () { show(hits, total, Math.round(performance.now() - t0)); });
     });
   }
 
