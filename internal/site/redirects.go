@@ -25,9 +25,15 @@ func (b *builder) redirects() error {
 		}
 	}
 	paged := func(base string, n int, path func(int) string) {
-		add(base, path(1))
-		for i := 2; i <= n; i++ {
-			add(withPage(base, i), path(i))
+		// ProBoards links /thread/345 as well as /thread/345/its-title.
+		for _, u := range []string{base, withoutSlug(base)} {
+			if u == "" {
+				continue
+			}
+			add(u, path(1))
+			for i := 2; i <= n; i++ {
+				add(withPage(u, i), path(i))
+			}
 		}
 	}
 	if b.f.base != nil {
@@ -52,6 +58,7 @@ func (b *builder) redirects() error {
 	}
 	for _, u := range b.userList {
 		add(u.URL, userPath(u.ID, 1))
+		add(withoutSlug(u.URL), userPath(u.ID, 1))
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].From < rows[j].From })
 	var txt, nginx, netlify strings.Builder
@@ -94,6 +101,21 @@ func (b *builder) redirects() error {
 	b.out.files["redirects.nginx.conf"] = []byte(nginx.String())
 	b.out.files["_redirects"] = []byte(netlify.String())
 	return nil
+}
+
+// withoutSlug drops the title part of /board/ID/slug, /thread/ID/slug or
+// /user/ID/slug, or returns "" when there is none.
+func withoutSlug(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(parts) != 3 {
+		return ""
+	}
+	u.Path = "/" + parts[0] + "/" + parts[1]
+	return u.String()
 }
 
 // withPage adds ?page=n to a URL.

@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,8 +43,32 @@ type Options struct {
 	Quiet            bool    `help:"Print no summary on stderr." short:"q"`
 }
 
-// Version is pb's version, shown on the about page.
-var Version = "dev"
+// Version is pb's version, shown on the about page: the module version, or
+// the commit it was built from.
+var Version = buildVersion()
+
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision" && len(s.Value) >= 12:
+			rev = s.Value[:12]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "+changes"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	return "commit " + rev + dirty
+}
 
 // Page sizes follow ProBoards' defaults, so ?page=N of an old URL is page N here.
 const (
