@@ -144,7 +144,7 @@ type ni = sql.NullInt64
 func each(ctx context.Context, db *sql.DB, q string, dest []any, fn func()) error {
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
-		return fmt.Errorf("%s: %w", strings.Fields(q)[3], err)
+		return fmt.Errorf("%s: %w", strings.Join(strings.Fields(q), " "), err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -225,9 +225,14 @@ func load(ctx context.Context, db *sql.DB) (*forum, error) {
 		return nil, err
 	}
 	imgByID := map[int64]*image{}
-	err = each(ctx, db, `SELECT i.id, i.description, i.filename, i.url FROM image i
+	// A forum.db of the earlier Python scraper has neither image_status nor post_like.
+	imgQuery := `SELECT i.id, i.description, i.filename, i.url FROM image i ORDER BY i.id`
+	if hasTable(ctx, db, "image_status") {
+		imgQuery = `SELECT i.id, i.description, i.filename, i.url FROM image i
 		LEFT JOIN image_status s ON s.image_id = i.id
-		WHERE coalesce(s.status, 'ok') = 'ok' ORDER BY i.id`,
+		WHERE coalesce(s.status, 'ok') = 'ok' ORDER BY i.id`
+	}
+	err = each(ctx, db, imgQuery,
 		[]any{&id, &s1, &s2, &s3}, func() {
 			im := &image{ID: id.Int64, Description: s1.String, Filename: s2.String, URL: s3.String}
 			if im.Filename == "" || !safeFilename(im.Filename) {
@@ -269,11 +274,13 @@ func load(ctx context.Context, db *sql.DB) (*forum, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, db, `SELECT post_id, user_id FROM post_like ORDER BY post_id, user_id`, []any{&a, &b}, func() {
-		f.likes[a.Int64] = append(f.likes[a.Int64], b.Int64)
-	})
-	if err != nil {
-		return nil, err
+	if hasTable(ctx, db, "post_like") {
+		err = each(ctx, db, `SELECT post_id, user_id FROM post_like ORDER BY post_id, user_id`, []any{&a, &b}, func() {
+			f.likes[a.Int64] = append(f.likes[a.Int64], b.Int64)
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	err = each(ctx, db, `SELECT id, date, message, user_id FROM shoutbox_post ORDER BY date, id`, []any{&id, &a, &s1, &b}, func() {
 		f.shouts = append(f.shouts, &shout{ID: id.Int64, Date: a.Int64, Message: s1.String, UserID: b.Int64})
@@ -298,6 +305,13 @@ func load(ctx context.Context, db *sql.DB) (*forum, error) {
 		}
 	}
 	return f, nil
+}
+
+// hasTable reports whether the database has the named table.
+func hasTable(ctx context.Context, db *sql.DB, name string) bool {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	return err == nil && n > 0
 }
 
 // sortedBoards lists boards by id.

@@ -26,7 +26,7 @@ func (b *builder) author(id int64) author {
 	case b.redacted[id]:
 		a.Name, a.Kind = "a former member", "former"
 	case id == deletedUserID:
-		a.Name, a.Kind = "Deleted User", "deleted"
+		a.Name, a.Kind, a.Group = "Deleted User", "deleted", "Deleted account"
 		if u != nil && u.Name != "" {
 			a.Name = u.Name
 		}

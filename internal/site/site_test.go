@@ -198,3 +198,24 @@ func TestLocalLinkKeepsIDs(t *testing.T) {
 		t.Error("home does not link board 3 by its id")
 	}
 }
+
+// TestOlderScraperDB: a forum.db of the earlier Python scraper has no
+// post_like or image_status table; it renders all the same.
+func TestOlderScraperDB(t *testing.T) {
+	db := loadForum(t, smallForum)
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TABLE post_like`, `DROP TABLE image_status`, `DROP TABLE crawl`} {
+		if _, err := st.DB.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, db, out)
+	if th := read(t, filepath.Join(out, "thread/7/index.html")); !strings.Contains(th, "Walker") {
+		t.Error("thread 7 lacks its guest's post")
+	}
+}
