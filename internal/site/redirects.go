@@ -97,10 +97,10 @@ func (b *builder) redirects() error {
 	for _, l := range append(netlifyQuery, netlifyPlain...) {
 		netlify.WriteString(l + "\n")
 	}
-	b.out.files["redirects.txt"] = []byte(txt.String())
-	b.out.files["redirects.nginx.conf"] = []byte(nginx.String())
-	b.out.files["_redirects"] = []byte(netlify.String())
-	return nil
+	b.out.file("redirects.txt", []byte(txt.String()))
+	b.out.file("redirects.nginx.conf", []byte(nginx.String()))
+	b.out.file("_redirects", []byte(netlify.String()))
+	return b.out.err
 }
 
 // withoutSlug drops the title part of /board/ID/slug, /thread/ID/slug or

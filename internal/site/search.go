@@ -109,7 +109,7 @@ func (b *builder) search() error {
 			return err
 		}
 		kj, _ := json.Marshal(k)
-		b.out.files["search/t-"+hex.EncodeToString([]byte(k))+".js"] = []byte("PBSearch.shard(" + string(kj) + "," + string(data) + ");\n")
+		b.out.file("search/t-"+hex.EncodeToString([]byte(k))+".js", []byte("PBSearch.shard("+string(kj)+","+string(data)+");\n"))
 	}
 	for i := 0; i*docChunk < len(docs); i++ {
 		chunk := docs[i*docChunk : min((i+1)*docChunk, len(docs))]
@@ -117,13 +117,13 @@ func (b *builder) search() error {
 		if err != nil {
 			return err
 		}
-		b.out.files["search/d-"+strconv.Itoa(i)+".js"] = []byte("PBSearch.docs(" + strconv.Itoa(i) + "," + string(data) + ");\n")
+		b.out.file("search/d-"+strconv.Itoa(i)+".js", []byte("PBSearch.docs("+strconv.Itoa(i)+","+string(data)+");\n"))
 	}
 	meta, err := json.Marshal(map[string]any{"keys": keys, "docs": len(docs), "chunk": docChunk})
 	if err != nil {
 		return err
 	}
-	b.out.files["search/index.js"] = []byte("PBSearch.meta(" + string(meta) + ");\n")
+	b.out.file("search/index.js", []byte("PBSearch.meta("+string(meta)+");\n"))
 	return b.render("search.html", "search", &pageData{Title: "Search",
 		Crumbs: []crumb{{Name: "Home", Link: "index.html"}, {Name: "Search", Link: "search.html"}}})
 }

@@ -17,7 +17,6 @@ package site
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -107,16 +106,18 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return 2, fmt.Errorf("reading %s: %w", o.DB, err)
 	}
 	prog := newProgress(stderr, o.Progress && !o.Quiet)
-	b := newBuilder(f, o, prog)
-	out, err := b.build()
+	out, err := newOutput(ctx, o.Out)
 	if err != nil {
 		return 2, err
 	}
-	if err := ctx.Err(); err != nil {
+	b := newBuilder(f, o, prog, out)
+	err = b.build()
+	prog.done()
+	if err != nil {
 		return 2, err
 	}
-	st, err := writeSite(ctx, o.Out, out, prog)
-	prog.done()
+	// Only a complete build removes what the last one wrote.
+	st, err := out.finish()
 	if err != nil {
 		return 2, err
 	}
@@ -135,12 +136,6 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return 1, nil
 	}
 	return 0, nil
-}
-
-// output is the site to write: file contents by path, and images to copy.
-type output struct {
-	files  map[string][]byte
-	copies map[string]string // site path -> source file
 }
 
 // builder renders the pages of one forum.
@@ -168,11 +163,11 @@ type builder struct {
 	imgOK         map[string]bool // filename -> present in the images folder
 }
 
-func newBuilder(f *forum, o Options, prog *progress) *builder {
+func newBuilder(f *forum, o Options, prog *progress, out *output) *builder {
 	b := &builder{f: f, o: o, prog: prog, excluded: map[int64]bool{}, redacted: map[int64]bool{},
 		postPage: map[int64]int{}, userPosts: map[int64][]*post{}, userThread: map[int64][]*thread{},
 		usedImages: map[string]bool{}, imgOK: map[string]bool{},
-		out: &output{files: map[string][]byte{}, copies: map[string]string{}}}
+		out: out}
 	for _, id := range o.RedactUser {
 		b.redacted[id] = true
 	}
@@ -451,19 +446,22 @@ func (b *builder) useImage(im *image) string {
 }
 
 // build renders every page into b.out.
-func (b *builder) build() (*output, error) {
+func (b *builder) build() error {
 	b.prepare()
 	for name, path := range map[string]string{"style.css": "assets/style.css", "search.js": "assets/search.js"} {
 		data, err := files.ReadFile("assets/" + name)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		b.out.files[path] = data
+		b.out.file(path, data)
 	}
 	steps := []func() error{b.home, b.boards, b.threads, b.members, b.users, b.shoutbox, b.about, b.search, b.redirects}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return nil, err
+			return err
+		}
+		if b.out.err != nil {
+			return b.out.err
 		}
 	}
 	for _, im := range b.f.images {
@@ -472,7 +470,7 @@ func (b *builder) build() (*output, error) {
 		}
 	}
 	b.nImages = len(b.out.copies)
-	return b.out, nil
+	return b.out.err
 }
 
 // isReferenced reports whether an image record is one a page would show.
@@ -489,7 +487,7 @@ func (b *builder) render(path, name string, pg *pageData) error {
 	if err := b.tmpl.ExecuteTemplate(&sb, name, pg); err != nil {
 		return fmt.Errorf("rendering %s: %w", path, err)
 	}
-	b.out.files[path] = []byte(sb.String())
+	b.out.file(path, []byte(sb.String()))
 	b.prog.add(1)
 	return nil
 }
@@ -601,6 +599,3 @@ func percent(n, total int64) int64 {
 	}
 	return n * 100 / total
 }
-
-// errStop is returned when the context ends a build.
-var errStop = errors.New("stopped")

@@ -17,68 +17,95 @@ import (
 // next build removes what no longer exists and nothing else in DIR.
 const manifestName = ".pb-site-manifest"
 
-// writeSite writes out into dir: a file only when its bytes differ from what
-// is there, an image only when missing or of another size (their names are
-// their MD5s), and removes files that the previous build wrote and this one
-// does not.
-func writeSite(ctx context.Context, dir string, out *output, prog *progress) (Stats, error) {
-	var st Stats
+// output writes the site into dir as it is rendered (a big forum's pages
+// never sit in memory all at once): a file only when its bytes differ from
+// what is there, an image only when missing or of another size (their
+// names are their MD5s). finish then removes the files that the previous
+// build wrote and this one did not, and records this build's files.
+type output struct {
+	ctx    context.Context
+	dir    string
+	paths  map[string]bool
+	copies map[string]string // site path -> source file
+	st     Stats
+	err    error // the first write error; later writes are skipped
+}
+
+func newOutput(ctx context.Context, dir string) (*output, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return st, err
+		return nil, err
 	}
-	all := make([]string, 0, len(out.files)+len(out.copies))
-	for p := range out.files {
-		all = append(all, p)
-		if strings.HasSuffix(p, ".html") {
-			st.Pages++
+	return &output{ctx: ctx, dir: dir, paths: map[string]bool{}, copies: map[string]string{}}, nil
+}
+
+// file writes one file of the site (path relative to the site, with slashes).
+func (o *output) file(path string, data []byte) {
+	if o.err != nil {
+		return
+	}
+	if err := o.ctx.Err(); err != nil {
+		o.err = err
+		return
+	}
+	if !o.paths[path] && strings.HasSuffix(path, ".html") {
+		o.st.Pages++
+	}
+	o.paths[path] = true
+	changed, err := writeIfChanged(filepath.Join(o.dir, filepath.FromSlash(path)), data)
+	o.count(changed, err)
+}
+
+func (o *output) count(changed bool, err error) {
+	switch {
+	case err != nil:
+		o.err = err
+	case changed:
+		o.st.Written++
+	default:
+		o.st.Unchanged++
+	}
+}
+
+// finish copies the images, removes what only the last build wrote and
+// writes the manifest.
+func (o *output) finish() (Stats, error) {
+	imgs := make([]string, 0, len(o.copies))
+	for p := range o.copies {
+		imgs = append(imgs, p)
+		o.paths[p] = true
+	}
+	sort.Strings(imgs)
+	for _, p := range imgs {
+		if o.err != nil {
+			break
 		}
+		o.count(copyImage(filepath.Join(o.dir, filepath.FromSlash(p)), o.copies[p]))
 	}
-	for p := range out.copies {
+	if o.err != nil {
+		return o.st, o.err
+	}
+	all := make([]string, 0, len(o.paths))
+	for p := range o.paths {
 		all = append(all, p)
 	}
 	sort.Strings(all)
-	for _, p := range all {
-		if ctx.Err() != nil {
-			return st, ctx.Err()
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		var changed bool
-		var err error
-		if data, ok := out.files[p]; ok {
-			changed, err = writeIfChanged(dst, data)
-		} else {
-			changed, err = copyImage(dst, out.copies[p])
-		}
-		if err != nil {
-			return st, err
-		}
-		if changed {
-			st.Written++
-		} else {
-			st.Unchanged++
-		}
-	}
-	keep := map[string]bool{}
-	for _, p := range all {
-		keep[p] = true
-	}
-	if old, err := os.ReadFile(filepath.Join(dir, manifestName)); err == nil {
+	if old, err := os.ReadFile(filepath.Join(o.dir, manifestName)); err == nil {
 		for _, p := range strings.Split(string(old), "\n") {
-			if p == "" || keep[p] || strings.Contains(p, "..") || filepath.IsAbs(p) {
+			if p == "" || o.paths[p] || strings.Contains(p, "..") || filepath.IsAbs(p) {
 				continue
 			}
-			full := filepath.Join(dir, filepath.FromSlash(p))
+			full := filepath.Join(o.dir, filepath.FromSlash(p))
 			if err := os.Remove(full); err == nil {
-				st.Removed++
-				removeEmptyDirs(dir, filepath.Dir(full))
+				o.st.Removed++
+				removeEmptyDirs(o.dir, filepath.Dir(full))
 			}
 		}
 	}
 	manifest := strings.Join(all, "\n") + "\n"
-	if _, err := writeIfChanged(filepath.Join(dir, manifestName), []byte(manifest)); err != nil {
-		return st, err
+	if _, err := writeIfChanged(filepath.Join(o.dir, manifestName), []byte(manifest)); err != nil {
+		return o.st, err
 	}
-	return st, nil
+	return o.st, nil
 }
 
 // writeIfChanged writes data to path unless it already holds exactly that,
