@@ -33,6 +33,9 @@ ms=$(((end - start) / 1000000))
 printf 'demo: mirrored in %d.%03d s into %s/forum.db and %s/images/ (%s files)\n' \
   $((ms / 1000)) $((ms % 1000)) "$out" "$out" "$(ls "$out/images" | wc -l)"
 
+"$bin/pb-site" "$out/forum.db" -o "$out/site"
+echo "demo: the archive as a website: open file://$(cd "$out/site" && pwd)/index.html"
+
 if command -v sqlite3 >/dev/null; then
   echo
   echo '$ sqlite3 demo/forum.db "SELECT u.name, count(*) AS posts FROM post p JOIN user u ON u.id = p.user_id GROUP BY u.id ORDER BY posts DESC LIMIT 5"'
