@@ -173,7 +173,7 @@ package fakeforum
 //
 // Stylesheet /css/theme.css: `body{...background-image:url(/images/theme/background.png)...}`
 // (relative to the stylesheet, forum host), `#banner{background-image:url('http://IMAGEHOST/v5/banners/banner.jpg')}`,
-// and a decoy `.new-icon{background-image:url(/images/theme/new.gif)}` that is not a theme image.
+// and a decoy `.new-icon{background-image:url(//${IMAGE_HOST}/images/theme/new.gif)}` that is not a theme image.
 //
 // Hosts: the forum is whatever Host the request named; the "image host" is
 // the same server under its other loopback name (localhost:PORT for
@@ -276,6 +276,7 @@ type pageView struct {
 
 type navItem struct {
 	Href, Name string
+	Class      string // of the <a>; "" for none
 	Selected   bool
 }
 
@@ -297,9 +298,11 @@ type pageItem struct {
 	Gap                    bool
 }
 
-// pagination builds the items of page cur of last.
-func pagination(cur, last int) []pageItem {
-	href := func(n int) string { return fmt.Sprintf("?page=%d", n) }
+// pagination builds the items of page cur of last. Page links are the
+// root-relative path plus the query (base is "/board/N/slug"); an empty base
+// gives the odd query-only form "?page=N".
+func pagination(cur, last int, base string) []pageItem {
+	href := func(n int) string { return fmt.Sprintf("%s?page=%d", base, n) }
 	items := []pageItem{{Class: "prev", Text: "« Prev"}}
 	if cur > 1 {
 		items[0].Href, items[0].Rel = href(cur-1), "prev"
@@ -334,11 +337,11 @@ func pagination(cur, last int) []pageItem {
 
 // themeCSS is the forum's stylesheet; ${IMAGE_BASE} stands for the image host's base URL.
 const themeCSS = `/* Theme: Lakeside (generated) */
-body{margin:0;background-color:#e9eef2;background-image:url(/images/theme/background.png);font:14px/1.45 "Segoe UI",Helvetica,Arial,sans-serif;color:#222}
+body{margin:0;background-color:#e9eef2;background-image:url(${BACKGROUND});font:14px/1.45 "Segoe UI",Helvetica,Arial,sans-serif;color:#222}
 #wrapper{max-width:1100px;margin:0 auto;background:#fff;box-shadow:0 0 8px rgba(0,0,0,.15)}
 #banner{height:90px;background-color:#34506b;background-image:url('${IMAGE_BASE}/v5/banners/banner.jpg');background-size:cover}
 #logo{display:inline-block;padding:28px 20px;color:#fff;font-size:26px;font-weight:bold;text-decoration:none;text-shadow:0 1px 3px #000}
-.new-icon{background-image:url(/images/theme/new.gif)}
+.new-icon{background-image:url(//${IMAGE_HOST}/images/theme/new.gif)}
 #welcome{padding:6px 12px;background:#f4f6f8;border-bottom:1px solid #dde3e8}
 #login_area{display:inline;margin-left:12px}
 #navigation-menu ul{margin:0;padding:0 8px;list-style:none;background:#4a6f8f}
@@ -414,7 +417,21 @@ td.left-panel{text-align:center}
 footer{padding:10px 12px;background:#eef2f5;font-size:12px;color:#666}
 `
 
-// writeCSS writes the stylesheet for hosts h.
-func writeCSS(w io.Writer, h hosts) {
-	io.WriteString(w, strings.Replace(themeCSS, "${IMAGE_BASE}", h.scheme+"://"+h.image, 1))
+// writeCSS writes the stylesheet for hosts h. The background is
+// protocol-relative on the image host, or with OddForms relative to the
+// stylesheet; the banner is absolute on the image host.
+func writeCSS(w io.Writer, h hosts, oddForms bool) {
+	bg := "//" + h.image + backgroundPath
+	if oddForms {
+		bg = backgroundPath
+	}
+	io.WriteString(w, strings.NewReplacer("${IMAGE_BASE}", h.scheme+"://"+h.image, "${BACKGROUND}", bg, "${IMAGE_HOST}", h.image).Replace(themeCSS))
+}
+
+// backgroundURL is the absolute URL of the theme background.
+func (w *world) backgroundURL(h hosts) string {
+	if w.odd {
+		return h.forumURL(backgroundPath)
+	}
+	return h.imageURL(backgroundPath)
 }

@@ -64,6 +64,7 @@ func (w *world) genUser(id int64) *user {
 	if id == 3 {
 		u.avatar = avatarLying
 	}
+	u.relAvatar = w.odd && u.avatar == avatarWebP
 	// Most users fill in most fields; every seventh user fills in none.
 	full := id == 1 || id == 2
 	minimal := id%7 == 3

@@ -271,7 +271,7 @@ func (v *view) home() *pageView {
 		hv.Shouts = append(hv.Shouts, shoutView{ID: s.id, By: v.authorView(s.author), Date: s.date, Message: s.message})
 	}
 	for _, s := range smileys {
-		hv.Smileys = append(hv.Smileys, smileyView{Src: s.src(v.h), Code: s.code})
+		hv.Smileys = append(hv.Smileys, smileyView{Src: s.src(v.h, v.w.odd), Code: s.code})
 	}
 	return v.layout(w.name, "home", "home", nil, nil, nil, mainTemplate{"home", hv})
 }
@@ -333,7 +333,7 @@ func (v *view) board(b *board, p int) (*pageView, bool) {
 		return nil, false
 	}
 	bv := &boardView{ID: b.id, Name: b.name, Slug: b.slug, Desc: b.desc, HasMods: len(b.moderators) > 0,
-		Pages: pagination(p, last), Stats: !b.noStats,
+		Pages: pagination(p, last, v.pageBase(b.path(), b == v.w.special.bigBoard)), Stats: !b.noStats,
 		NThreads: formatCount(int64(len(ts))), NPosts: formatCount(b.nPosts[v.gen])}
 	for _, c := range b.children {
 		bv.Subs = append(bv.Subs, v.boardRow(c))
@@ -366,6 +366,15 @@ func (v *view) board(b *board, p int) (*pageView, bool) {
 	pv := v.layout(b.name, "", "board", params, v.boardData(b, true), v.boardNav(b), mainTemplate{"board", bv})
 	pv.Modals = bv.HasMods
 	return pv, true
+}
+
+// pageBase is the path page links start with: path itself, or "" (the odd
+// query-only form) when OddForms is on and the page is one of its few.
+func (v *view) pageBase(path string, oddPage bool) string {
+	if v.w.odd && oddPage {
+		return ""
+	}
+	return path
 }
 
 // mainTemplate is a page body: the template set (templates/SET.html) and its data.
@@ -434,7 +443,7 @@ func (v *view) threadData(t *thread) pbThread {
 	if t.creator.kind == byUser {
 		d.CreatedBy = t.creator.id
 	}
-	if t.viewsNumber {
+	if t.odd {
 		d.Views = t.views
 	} else {
 		d.Views = formatCount(t.views)
@@ -450,7 +459,7 @@ func (v *view) thread(t *thread, p int) (*pageView, bool) {
 	if p < 1 || p > last {
 		return nil, false
 	}
-	tv := &threadView{Title: t.title, Pages: pagination(p, last)}
+	tv := &threadView{Title: t.title, Pages: pagination(p, last, v.pageBase(t.path(), t.odd))}
 	if t.poll != nil && p == 1 {
 		pv := &pollView{Question: t.poll.question, ThreadID: t.id, Total: int64(len(t.poll.voters))}
 		for _, o := range t.poll.options {
@@ -469,7 +478,13 @@ func (v *view) thread(t *thread, p int) (*pageView, bool) {
 	params := map[string]any{"thread_id": t.id, "page": p}
 	page := v.boardData(t.board, false)
 	page["thread"] = v.threadData(t)
-	nav := append(v.boardNav(t.board), navItem{Href: t.path(), Name: t.title})
+	// The last breadcrumb is the thread's a.thread-link.thread-N (§2), which
+	// live-tested scrapers take the thread id from; OddForms leaves it out on odd threads.
+	crumb := navItem{Href: t.path(), Name: t.title}
+	if !t.odd {
+		crumb.Class = fmt.Sprintf("thread-link thread-%d", t.id)
+	}
+	nav := append(v.boardNav(t.board), crumb)
 	pv := v.layout(t.title, "", "thread", params, page, nav, mainTemplate{"thread", tv})
 	pv.Modals = t.poll != nil && p == 1
 	for _, post := range tv.Posts {
@@ -540,7 +555,7 @@ func (v *view) members(p int) (*pageView, bool) {
 	if p < 1 || p > last {
 		return nil, false
 	}
-	mv := &membersView{Pages: pagination(p, last)}
+	mv := &membersView{Pages: pagination(p, last, v.pageBase("/members", true))}
 	for _, u := range us[(p-1)*membersPerPage : min(p*membersPerPage, len(us))] {
 		mv.Members = append(mv.Members, memberRow{ID: u.id, Name: u.name, Username: u.username, Group: u.group,
 			Posts: formatCount(u.postCount), Registered: u.registered, LastOnline: u.lastOnline, Online: u.online})

@@ -180,7 +180,7 @@ type postImage struct {
 	post    int64
 	k       int // 1-based position in the post
 	kind    imageKind
-	onForum bool // a relative src on the forum host; else absolute on the image host
+	onForum bool // OddForms: a relative src on the forum host; else absolute on the image host
 }
 
 func (pi postImage) path() string {
@@ -218,9 +218,9 @@ func (w *world) postImages(id int64) []postImage {
 	case f&featImagesA != 0:
 		specs = []spec{{imgPNG, false}, {imgJPEG, false}}
 	case f&featImagesB != 0:
-		specs = []spec{{imgGIF, true}, {imgBMP, false}}
+		specs = []spec{{imgGIF, w.odd}, {imgBMP, false}}
 	case f&featImagesC != 0:
-		specs = []spec{{imgSVG, false}, {imgWebP, true}}
+		specs = []spec{{imgSVG, false}, {imgWebP, false}}
 	case f&featImageDead != 0:
 		specs = []spec{{imgDead, false}}
 	case f&featImageHTML != 0:
@@ -228,7 +228,7 @@ func (w *world) postImages(id int64) []postImage {
 	case f == 0 && hashFloat(w.seed, streamImage, id, 1) < 0.04:
 		kinds := []imageKind{imgPNG, imgJPEG, imgGIF, imgBMP, imgSVG, imgWebP}
 		k := kinds[int(hashFloat(w.seed, streamImage, id, 2)*float64(len(kinds)))]
-		specs = []spec{{k, hashFloat(w.seed, streamImage, id, 3) < 0.25}}
+		specs = []spec{{k, false}}
 	}
 	out := make([]postImage, len(specs))
 	for i, s := range specs {

@@ -200,7 +200,7 @@ func (f *Forum) route(w http.ResponseWriter, r *http.Request) {
 		}
 	case path == "/css/theme.css":
 		var b bytes.Buffer
-		writeCSS(&b, v.h)
+		writeCSS(&b, v.h, f.w.odd)
 		serveBytes(w, r, http.StatusOK, "text/css; charset=utf-8", b.Bytes())
 		return
 	}

@@ -108,11 +108,11 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 	}
 	for _, s := range smileys {
 		kind, data, _ := w.imageFor(s.path(), gen)
-		image(imageRecord(s.url(h), "smiley "+s.code, kind, data, nil))
+		image(imageRecord(s.url(h, w.odd), "smiley "+s.code, kind, data, nil))
 	}
 	for _, th := range []struct{ url, path, desc string }{
 		{h.imageURL(faviconPath), faviconPath, record.ImageFavicon},
-		{h.forumURL(backgroundPath), backgroundPath, record.ImageBackground},
+		{w.backgroundURL(h), backgroundPath, record.ImageBackground},
 		{h.imageURL(bannerPath), bannerPath, record.ImageBanner},
 	} {
 		kind, data, _ := w.imageFor(th.path, gen)

@@ -451,7 +451,7 @@ func TestTruthAgreesWithPages(t *testing.T) {
 			described[resolve(t, "/", attrOr(img, "src"))] = "smiley " + attrOr(img, "title")
 		}
 		described[resolve(t, "/", attrOr(must(t, home, `link[rel="icon"]`, "home"), "href"))] = "favicon"
-		described[testBase+backgroundPath] = "background"
+		described["http://"+testImage+backgroundPath] = "background"
 		described["http://"+testImage+bannerPath] = "banner"
 		for u, d := range described {
 			if im := images[u]; im == nil || str(im, "description") != d {

@@ -30,6 +30,7 @@ type world struct {
 	seed    int64
 	spec    sizeSpec
 	account Account
+	odd     bool // Config.OddForms
 	name    string
 	forumID int64
 
@@ -88,7 +89,12 @@ type user struct {
 	messengers                      []messenger
 	badges                          []string
 	avatar                          avatarKind
+	relAvatar                       bool          // OddForms: the avatar src is relative to the forum
+	customFields                    []customField // custom profile fields, in page order
 }
+
+// customField is one custom profile field (tr.custom-field-NAME).
+type customField struct{ name, value string }
 
 type messenger struct{ label, handle string }
 
@@ -123,7 +129,7 @@ type thread struct {
 	goneFirst                    bool // the first post was deleted; created_by is 0
 	announcement, sticky, locked bool
 	views                        int64
-	viewsNumber                  bool  // proboards.data gives views as a JSON number
+	odd                          bool  // OddForms: views a JSON number, no a.thread-link, query-only page links
 	firstAlloc                   int64 // first post id allocated to the thread
 	nAlloc                       int   // post ids allocated: firstAlloc .. firstAlloc+nAlloc-1
 	start, step                  int64 // ms: date of the first post and spacing of the others
@@ -196,6 +202,7 @@ func buildWorld(cfg Config) *world {
 		seed:     cfg.Seed,
 		spec:     spec,
 		account:  cfg.Account,
+		odd:      cfg.OddForms,
 		features: map[int64]feature{},
 	}
 	r := newRand(w.seed, streamWorld, 0)
