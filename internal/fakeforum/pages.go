@@ -580,6 +580,7 @@ type profileView struct {
 type profileField struct {
 	Label string
 	Value template.HTML
+	Class string // custom fields: custom-field-NAME
 }
 
 type messengerView struct{ Label, Handle string }
@@ -590,7 +591,7 @@ func (v *view) profile(u *user) *pageView {
 		Signature: template.HTML(u.signature)}
 	esc := template.HTMLEscapeString
 	add := func(label, value string) {
-		pv.Fields = append(pv.Fields, profileField{label, template.HTML(value)})
+		pv.Fields = append(pv.Fields, profileField{Label: label, Value: template.HTML(value)})
 	}
 	if u.age > 0 {
 		add("Age", fmt.Sprint(u.age))
@@ -616,6 +617,9 @@ func (v *view) profile(u *user) *pageView {
 		add("Web Site", fmt.Sprintf(`<a href="%s" target="_blank" rel="nofollow">%s</a>`, esc(u.websiteURL), esc(u.website)))
 	}
 	add("Posts", formatCount(u.postCount))
+	for _, c := range u.customFields {
+		pv.Fields = append(pv.Fields, profileField{Label: c.name, Value: template.HTML(esc(c.value)), Class: customFieldClass(c.name)})
+	}
 	for _, m := range u.messengers {
 		pv.Messengers = append(pv.Messengers, messengerView{m.label, m.handle})
 	}

@@ -61,6 +61,11 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 	}
 	for _, usr := range w.users {
 		write(w.userRecord(usr, h))
+		uf := record.UserField{Type: record.TypeUserField, UserID: usr.id, Fields: []record.CustomField{}}
+		for _, c := range usr.customFields {
+			uf.Fields = append(uf.Fields, record.CustomField{Name: c.name, Value: c.value})
+		}
+		write(uf)
 		write(record.Avatar{Type: record.TypeAvatar, UserID: usr.id, URL: usr.avatarURL(h)})
 		if !seen[usr.avatarURL(h)] {
 			kind, data := imgPNG, []byte(nil)
