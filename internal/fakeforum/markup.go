@@ -257,6 +257,31 @@ func shortDate(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format("Jan 2, 2006 15:04")
 }
 
+// relativeDate is the visible text of a timestamp: "Today at 3:12pm" or
+// "Yesterday at 4:20pm" for the day of forumNow and the day before (recent
+// is then true), else shortDate. Relative to forumNow, never to the clock.
+func relativeDate(ms int64) (text string, recent bool) {
+	t, now := time.UnixMilli(ms).UTC(), time.UnixMilli(forumNow).UTC()
+	day := func(x time.Time) time.Time { return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC) }
+	switch day(now).Sub(day(t)) {
+	case 0:
+		return "Today at " + t.Format("3:04pm"), true
+	case 24 * time.Hour:
+		return "Yesterday at " + t.Format("3:04pm"), true
+	}
+	return shortDate(ms), false
+}
+
+// groupID is the id of a member group, for the group-N class of user links.
+func groupID(name string) int {
+	for i, g := range append([]string{"Administrator"}, groups...) {
+		if g == name {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // pageView is what layout.html renders.
 type pageView struct {
 	Title     string
@@ -289,6 +314,7 @@ type userView struct {
 	Href     string
 	Group    string
 	Posts    string
+	Likes    string // likes received, for a customised mini-profile
 	Avatar   string
 }
 

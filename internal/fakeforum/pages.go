@@ -162,7 +162,7 @@ func (v *view) layout(title, menu, route string, params map[string]any, page map
 // userRef is a member reference for user links.
 func (v *view) userRef(u *user) userView {
 	return userView{Kind: "user", ID: u.id, Name: u.name, Username: u.username, Group: u.group,
-		Posts: formatCount(u.postCount), Avatar: u.avatarSrc(v.h)}
+		Posts: formatCount(u.postCount), Likes: formatCount(u.postCount * 3 / 7), Avatar: u.avatarSrc(v.h)}
 }
 
 // authorView is a reference to an author of any kind.
@@ -407,10 +407,11 @@ type optionView struct {
 }
 
 type postView struct {
-	ID        int64
-	N         int
-	Class     string
-	Author    userView
+	ID         int64
+	N          int
+	Class      string
+	Author     userView
+	CustomMini bool // the admin-customised mini-profile template
 	Date      int64
 	Message   template.HTML
 	Likes     *likesView
@@ -498,7 +499,7 @@ func (v *view) thread(t *thread, p int) (*pageView, bool) {
 func (v *view) postView(t *thread, id int64, index, row int) postView {
 	p := v.w.genPost(t, id, v.gen, v.h)
 	pv := postView{ID: id, N: index + 1, Class: "item post", Author: v.authorView(p.author), Date: p.date,
-		Message: template.HTML(p.message)}
+		Message: template.HTML(p.message), CustomMini: id%7 == 3}
 	if id == t.firstShown() {
 		pv.Class += " first"
 	}

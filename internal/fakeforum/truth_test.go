@@ -554,7 +554,20 @@ func checkPost(t *testing.T, f *Forum, row *html.Node, p map[string]any, likes m
 	if strings.Join(liked, ",") != strings.Join(likes[id], ",") {
 		t.Errorf("post %d: likers %v, truth %v", id, liked, likes[id])
 	}
+	// Quote headers show the quoted member's avatar, which is an avatar of
+	// the truth; every other image of a message is a post image of that post.
+	quoteAvatars := map[*html.Node]bool{}
+	for _, img := range all(msg, ".quote_avatar_container img[src]") {
+		quoteAvatars[img] = true
+		u := resolve(t, "/thread/1/x", attrOr(img, "src"))
+		if im := images[u]; im == nil || str(im, "description") != record.ImageAvatar {
+			t.Errorf("post %d: quote avatar %s has truth %v", id, u, im)
+		}
+	}
 	for _, img := range all(msg, "img[src]") {
+		if quoteAvatars[img] {
+			continue
+		}
 		u := resolve(t, "/thread/1/x", attrOr(img, "src"))
 		if im := images[u]; im == nil || str(im, "description") != record.ImagePost || num(im, "post_id") != id {
 			t.Errorf("post %d: image %s has truth %v", id, u, im)

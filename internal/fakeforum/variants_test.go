@@ -535,10 +535,10 @@ func TestSmallHasEveryVariant(t *testing.T) {
 		}
 		// Post image srcs on the image host, never relative (OddForms aside).
 		var onImageHost, relative bool
-		for _, img := range all(doc, "div.message img[src]") {
+		for _, img := range all(doc, "div.message img.bbcode_img[src]") {
 			src := attrOr(img, "src")
 			onImageHost = onImageHost || strings.HasPrefix(src, "http://"+testImage+"/")
-			relative = relative || strings.HasPrefix(src, "/")
+			relative = relative || !absoluteOrProtocolRelative(src)
 		}
 		if !onImageHost || relative {
 			t.Errorf("post images on the image host: %v, relative: %v", onImageHost, relative)
