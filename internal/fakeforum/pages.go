@@ -412,12 +412,12 @@ type postView struct {
 	Class      string
 	Author     userView
 	CustomMini bool // the admin-customised mini-profile template
-	Date      int64
-	Message   template.HTML
-	Likes     *likesView
-	Editor    *userView
-	Edited    int64
-	Signature template.HTML
+	Date       int64
+	Message    template.HTML
+	Likes      *likesView
+	Editor     *userView
+	Edited     int64
+	Signature  template.HTML
 }
 
 type likesView struct {
