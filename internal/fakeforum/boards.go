@@ -63,6 +63,7 @@ func (w *world) buildBoards(r *rand.Rand) {
 	news.moderators = []int64{1}
 	big.moderators = []int64{1, 2}
 	b4.moderators = []int64{5}
+	big.showAnnouncements = true
 	w.special.bigBoard, w.special.passwordBoard, w.special.noStatsBoard = big, pw, attic
 	w.special.noDescBoard, w.special.deepBoard = misc, deep
 

@@ -87,11 +87,16 @@ type pbBoard struct {
 	URL         string `json:"url"`
 	Threads     *int   `json:"threads,omitempty"`
 	Posts       *int64 `json:"posts,omitempty"`
+	// ShowAnnouncements is 1 on boards that list other boards' announcements on top.
+	ShowAnnouncements int    `json:"show_announcements"`
+	NameUnescaped     string `json:"name_unescaped"`
 }
 
+// pbCategory is page.category; name is HTML-escaped, name_unescaped not (§2.1).
 type pbCategory struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	NameUnescaped string `json:"name_unescaped"`
 }
 
 type pbMember struct {
@@ -312,12 +317,13 @@ func (v *view) boardNav(b *board) []navItem {
 }
 
 func (v *view) boardData(b *board, counts bool) map[string]any {
-	pb := pbBoard{ID: b.id, Name: b.name, DisplayName: b.name, Description: b.desc, URL: b.path()}
+	pb := pbBoard{ID: b.id, Name: template.HTMLEscapeString(b.name), DisplayName: b.name, Description: b.desc, URL: b.path(),
+		ShowAnnouncements: flag(b.showAnnouncements), NameUnescaped: b.name}
 	if counts {
 		n, p := len(b.threads[v.gen]), b.nPosts[v.gen]
 		pb.Threads, pb.Posts = &n, &p
 	}
-	return map[string]any{"board": pb, "category": pbCategory{ID: b.cat.id, Name: b.cat.name}}
+	return map[string]any{"board": pb, "category": pbCategory{ID: b.cat.id, Name: template.HTMLEscapeString(b.cat.name), NameUnescaped: b.cat.name}}
 }
 
 // board renders page p of board b; ok is false when there is no such page.
@@ -339,12 +345,25 @@ func (v *view) board(b *board, p int) (*pageView, bool) {
 		bv.Subs = append(bv.Subs, v.boardRow(c))
 	}
 	lo, hi := (p-1)*threadsPerPage, min(p*threadsPerPage, len(ts))
+	if b.showAnnouncements && p == 1 {
+		// The announcements of another board, listed on top (§9).
+		var ann []*thread
+		for _, t := range v.w.boards[0].threads[v.gen] {
+			if t.announcement && t.board != b {
+				ann = append(ann, t)
+			}
+		}
+		for i, t := range ann {
+			row := v.threadRow(t)
+			row.Class += " announcement"
+			if i == len(ann)-1 {
+				row.Class += " last"
+			}
+			bv.Threads = append(bv.Threads, row)
+		}
+	}
 	for i, t := range ts[lo:hi] {
-		n := v.w.postCount(t, v.gen)
-		lastID, lastDate := v.w.lastPost(t, v.gen)
-		row := threadRow{ID: t.id, Class: "item thread", Href: t.path(), Title: t.title, Locked: t.locked,
-			By: v.authorView(t.creator), Replies: formatCount(int64(n - 1)), Views: formatCount(t.views),
-			LastDate: lastDate, LastBy: v.authorView(v.w.postAuthor(t, lastID))}
+		row := v.threadRow(t)
 		if t.announcement {
 			row.Class += " announcement"
 			if lo+i+1 == len(ts) || !ts[lo+i+1].announcement {
@@ -353,19 +372,29 @@ func (v *view) board(b *board, p int) (*pageView, bool) {
 		} else if t.sticky {
 			row.Class += " sticky"
 		}
-		if np := pages(n, postsPerPage); np > 1 {
-			for k := 1; k <= np && k <= 4; k++ {
-				row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), k), Text: fmt.Sprint(k)})
-			}
-			if np > 4 {
-				row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), np), Text: fmt.Sprint(np)})
-			}
-		}
 		bv.Threads = append(bv.Threads, row)
 	}
 	pv := v.layout(b.name, "", "board", params, v.boardData(b, true), v.boardNav(b), mainTemplate{"board", bv})
 	pv.Modals = bv.HasMods
 	return pv, true
+}
+
+// threadRow is the row of thread t in a board's list.
+func (v *view) threadRow(t *thread) threadRow {
+	n := v.w.postCount(t, v.gen)
+	lastID, lastDate := v.w.lastPost(t, v.gen)
+	row := threadRow{ID: t.id, Class: "item thread", Href: t.path(), Title: t.title, Locked: t.locked,
+		By: v.authorView(t.creator), Replies: formatCount(int64(n - 1)), Views: formatCount(t.views),
+		LastDate: lastDate, LastBy: v.authorView(v.w.postAuthor(t, lastID))}
+	if np := pages(n, postsPerPage); np > 1 {
+		for k := 1; k <= np && k <= 4; k++ {
+			row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), k), Text: fmt.Sprint(k)})
+		}
+		if np > 4 {
+			row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), np), Text: fmt.Sprint(np)})
+		}
+	}
+	return row
 }
 
 // pageBase is the path page links start with: path itself, or "" (the odd

@@ -105,20 +105,21 @@ type category struct {
 }
 
 type board struct {
-	id              int64
-	name, slug      string
-	desc            string
-	cat             *category
-	parent          *board
-	children        []*board
-	depth           int // 0 for top-level boards
-	password        bool
-	noStats         bool
-	moderators      []int64
-	threads         [2][]*thread // display order in each generation
-	nPosts          [2]int64
-	latest          [2]*thread // the thread with the newest post
-	assignedThreads int
+	id                int64
+	name, slug        string
+	desc              string
+	cat               *category
+	parent            *board
+	children          []*board
+	depth             int // 0 for top-level boards
+	password          bool
+	noStats           bool
+	showAnnouncements bool // lists board 1's announcements on top of its first page
+	moderators        []int64
+	threads           [2][]*thread // display order in each generation
+	nPosts            [2]int64
+	latest            [2]*thread // the thread with the newest post
+	assignedThreads   int
 }
 
 type thread struct {
