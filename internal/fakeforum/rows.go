@@ -253,7 +253,7 @@ func (b *hw) postRow(p postView) {
 func (b *hw) memberRow(m memberRow) {
 	id := strconv.FormatInt(m.ID, 10)
 	b.s(`<tr class="member" id="member-`, id, `">`+"\n", `<td class="name">`)
-	b.userLink(userView{ID: m.ID, Name: m.Name, Username: m.Username})
+	b.userLink(userView{ID: m.ID, Name: m.Name, Username: m.Username, Group: m.Group})
 	b.s("</td>\n", `<td class="group">`)
 	b.text(m.Group)
 	b.s("</td>\n", `<td class="posts">`, m.Posts, "</td>\n", `<td class="date-registered">`)
