@@ -1,10 +1,16 @@
 package store
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pb-archive/pb/internal/parse"
+	"github.com/pb-archive/pb/internal/record"
 )
 
 // TestUserFieldsAreReplacedAsASet: a user_field record is the whole set of
@@ -73,5 +79,39 @@ func TestUserFieldBadRecords(t *testing.T) {
 		if got := dumpFile(t, path, "user_field")["user_field"]; len(got) != 2 {
 			t.Errorf("%s: the good records around it were not all kept: %v", tc.rec, got)
 		}
+	}
+}
+
+// TestProfileRefreshDropsRemovedField runs pb-parse and pb-load on a profile,
+// then on the same profile a refresh later finds without one custom field:
+// the field is gone from user_field, the others stay.
+func TestProfileRefreshDropsRemovedField(t *testing.T) {
+	profile := func(rows string) []byte {
+		body := `<html><body><div class="show-user"><div class="name_and_group float-right"><span class="big_username">Cleo</span><br>Member<br></div>` +
+			`<div class="pad-all-double ui-helper-clearfix clear"><form class="form_user_status"><table><tr><td id="center-column">` +
+			`<div class="content-box center-col"><table><tr><td class="headings">Posts:</td><td>3</td></tr>` + rows +
+			`</table></div></td><td id="right-column"></td></tr></table></form></div></div></body></html>`
+		b, err := json.Marshal(record.Page{Type: record.TypePage, URL: "https://f.proboards.com/user/7", Kind: record.KindUser,
+			Status: 200, Body: body, FetchedAt: 1700000000000, Attempts: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, errs bytes.Buffer
+		if _, err := parse.Run(context.Background(), bytes.NewReader(append(b, '\n')), &out, &errs, parse.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	path := filepath.Join(t.TempDir(), "f.db")
+	band := `<tr class="custom-field-favouriteband"><td class="headings">Favourite Band:</td><td>Blur</td></tr>`
+	pets := `<tr class="custom-field-pets"><td class="headings">Pets:</td><td>2 cats</td></tr>`
+	mustLoad(t, path, profile(band+pets))
+	if got := dumpFile(t, path, "user_field")["user_field"]; len(got) != 2 {
+		t.Fatalf("first crawl: user_field %v, want Favourite Band and Pets", got)
+	}
+	mustLoad(t, path, profile(band))
+	want := []string{`user_id=7 | name="Favourite Band" | value="Blur"`}
+	if got := dumpFile(t, path, "user_field")["user_field"]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the refresh: user_field %v, want %v", got, want)
 	}
 }
