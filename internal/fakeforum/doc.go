@@ -26,7 +26,7 @@
 //
 // # Sizes
 //
-//	small   40 members, 3 categories, 12 boards, 60 threads (~380 posts), ~120 HTML pages
+//	small   40 members, 3 categories, 12 boards (+ the redirect board), 60 threads (~380 posts), ~120 HTML pages
 //	medium  2,000 members, 50 boards, 5,000 threads, ~100,000 posts, ~8,700 pages
 //	large   20,000 members, 500 boards, 50,000 threads, ~1,000,000 posts, ~87,000 pages
 //
@@ -43,7 +43,13 @@
 //	                              (unless Config.TruthUnlocked, see Board password)
 //	board 7 "The Attic"           no div.container.stats; holds the thread whose
 //	                              guest creator's first post is gone
-//	board 8 "Miscellany"          no description
+//	board 8 "Miscellany"          no description; board 1's announcements listed on top
+//	the last board                "Partner Forum", a redirect board (last in the
+//	                              last category): its home row's td.main.redirect
+//	                              spans the count columns and links off-site
+//	                              (https://partner.example.org/forum); it has no
+//	                              page (/board/N/slug answers 302 there), no
+//	                              threads, and its truth has no url
 //
 // The feature thread's posts 2 to 14 (in order) are by a guest, by a deleted
 // member, by ProBoards staff, edited by another member, a guest's post edited
@@ -58,7 +64,7 @@
 // avatar is a PNG named .jpg; member 4 is online. Avatars cycle through the
 // shared default avatar, PNG, GIF, JPEG, WebP and PNG on the image host
 // (member id mod 6). Posts whose id is 3 mod 7 show the customised
-// mini-profile; the first page of "General Discussion" lists the
+// mini-profile; the first page of "Miscellany" lists the
 // announcements of board 1 on top.
 //
 // The markup is described in markup.go.

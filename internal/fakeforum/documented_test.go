@@ -119,10 +119,10 @@ var variants = []variant{
 	}},
 	{"announcements listed atop another board", false, []string{"starts with board 1's announcements, listed atop it"}, func(t *testing.T, f *Forum) bool {
 		sp := f.w.special
-		d := page(t, f, sp.bigBoard.path())
-		return sp.announcement.board != sp.bigBoard &&
+		d := page(t, f, sp.noDescBoard.path())
+		return sp.announcement.board != sp.noDescBoard &&
 			first(d, fmt.Sprintf("tr.item.thread.announcement#thread-%d", sp.announcement.id)) != nil &&
-			strings.Contains(get(t, f, sp.bigBoard.path()).Body.String(), `"show_announcements":1`)
+			strings.Contains(get(t, f, sp.noDescBoard.path()).Body.String(), `"show_announcements":1`)
 	}},
 	{"relative date text beside an absolute data-timestamp", false, []string{`"Yesterday at 4:20pm"`}, func(t *testing.T, f *Forum) bool {
 		a := first(page(t, f, "/"), "div.shoutbox-post abbr.o-timestamp.time.recent_time[data-timestamp]")
@@ -146,6 +146,12 @@ var variants = []variant{
 			}
 		}
 		return subject && board
+	}},
+	{"a redirect board", false, []string{"a redirect board (last in the last category): its home row's td.main.redirect spans the count columns and links off-site"}, func(t *testing.T, f *Forum) bool {
+		rb := f.w.special.redirectBoard
+		row := first(page(t, f, "/"), fmt.Sprintf("tr.o-board.board.item#board-%d", rb.id))
+		return row != nil && first(row, fmt.Sprintf("td.main.clickable.redirect[colspan='3'] a.board-%d[href='%s']", rb.id, redirectURL)) != nil &&
+			first(row, "td.threads, td.posts, td.latest") == nil && get(t, f, rb.path()).Code == 302
 	}},
 	{"query-only page links (odd)", true, []string{`OddForms makes them query-only "?page=N" on the members list, the big board and the odd threads`}, func(t *testing.T, f *Forum) bool {
 		return first(page(t, f, "/members"), "ul.ui-pagination li.next a[href='?page=2']") != nil

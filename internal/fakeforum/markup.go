@@ -101,7 +101,7 @@ package fakeforum
 //     div.control-bar with the pagination and a "Create Thread" link
 //     (/thread/new/N, a write URL); the table's tbody rows are
 //     tr.item.thread#thread-N (+ "announcement", + "last" on the last
-//     announcement, "sticky"; the first page of the big board, whose
+//     announcement, "sticky"; the first page of "Miscellany", whose
 //     page.board.show_announcements is 1, starts with board 1's
 //     announcements, listed atop it) with td.main.clickable > span.link.target >
 //     a.thread-link.thread-N[href=/thread/N/slug], an optional

@@ -204,6 +204,7 @@ type categoryView struct {
 
 type boardRow struct {
 	ID                     int64
+	Redirect               bool // a redirect board: main cell spans the counts, no latest
 	Name, Href, Desc, Mods string
 	Subs                   []navItem
 	Threads, Posts         string
@@ -228,6 +229,9 @@ type smileyView struct{ Src, Code string }
 func (v *view) boardRow(b *board) boardRow {
 	row := boardRow{ID: b.id, Name: b.name, Href: b.path(), Desc: b.desc,
 		Threads: formatCount(int64(len(b.threads[v.gen]))), Posts: formatCount(b.nPosts[v.gen])}
+	if b.redirect != "" {
+		return boardRow{ID: b.id, Name: b.name, Href: b.redirect, Desc: b.desc, Redirect: true}
+	}
 	var mods []string
 	for _, id := range b.moderators {
 		mods = append(mods, v.w.user(id).name)

@@ -106,7 +106,14 @@ func (b *hw) boardRow(r boardRow) {
 	id := strconv.FormatInt(r.ID, 10)
 	b.s(`<tr class="o-board board item" id="board-`, id, `">`+"\n")
 	b.s(`<td class="icon"><div class="icon_wrapper"><span class="board-icon"></span></div></td>` + "\n")
-	b.s(`<td class="main clickable"><span class="link"><a class="board-`, id, `" href="`, r.Href, `">`)
+	if r.Redirect {
+		// A redirect board's main cell ends the row: no counts, no latest (§6).
+		b.s(`<td class="main clickable redirect" colspan="3"><span class="link"><a class="board-`, id, `" href="`)
+		b.text(r.Href)
+		b.s(`">`)
+	} else {
+		b.s(`<td class="main clickable"><span class="link"><a class="board-`, id, `" href="`, r.Href, `">`)
+	}
 	b.text(r.Name)
 	b.s("</a></span>\n")
 	if r.Desc != "" {
@@ -130,6 +137,10 @@ func (b *hw) boardRow(r boardRow) {
 			b.s(`</a>`)
 		}
 		b.s("</div>\n")
+	}
+	if r.Redirect {
+		b.s("</td>\n</tr>\n")
+		return
 	}
 	b.s("</td>\n", `<td class="threads">`, r.Threads, "</td>\n", `<td class="posts">`, r.Posts, "</td>\n", `<td class="latest">`)
 	if l := r.Latest; l != nil {

@@ -206,6 +206,11 @@ func (f *Forum) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if m := boardRoute.FindStringSubmatch(path); m != nil {
 		if b := f.board(m[1]); b != nil {
+			if b.redirect != "" {
+				// A redirect board has no page: ProBoards sends its visitors on.
+				http.Redirect(w, r, b.redirect, http.StatusFound)
+				return
+			}
 			if pv, ok := v.board(b, page); ok {
 				servePage(w, r, http.StatusOK, pv)
 				return

@@ -132,6 +132,10 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 func (w *world) boardRecord(b *board, h hosts) record.Board {
 	rec := record.Board{Type: record.TypeBoard, ID: b.id, CategoryID: record.Ptr(b.cat.id), Name: record.Ptr(b.name),
 		PasswordProtected: record.Ptr(b.password), URL: record.Ptr(h.forumURL(b.path()))}
+	if b.redirect != "" {
+		// Known only from its row, which links off-site and says nothing of a password.
+		rec.PasswordProtected, rec.URL = nil, nil
+	}
 	if b.desc != "" {
 		rec.Description = record.Ptr(b.desc)
 	}
@@ -273,6 +277,9 @@ func (w *world) pagePathsUnlocked(gen int, unlocked bool) []string {
 		}
 	}
 	for _, b := range w.boards {
+		if b.redirect != "" {
+			continue // no page of its own
+		}
 		if b.password && !unlocked {
 			out = append(out, b.path())
 			continue

@@ -52,6 +52,7 @@ type world struct {
 type specials struct {
 	bigBoard, passwordBoard, noStatsBoard, noDescBoard *board
 	deepBoard                                          *board // three levels below a top-level board
+	redirectBoard                                      *board // its row links off-site
 	featureThread, guestThread, goneFirstThread        *thread
 	pollThread, announcement, sticky, locked           *thread
 	longThread                                         *thread
@@ -114,7 +115,8 @@ type board struct {
 	depth             int // 0 for top-level boards
 	password          bool
 	noStats           bool
-	showAnnouncements bool // lists board 1's announcements on top of its first page
+	showAnnouncements bool   // lists board 1's announcements on top of its first page
+	redirect          string // a redirect board: its row links here (off-site); it has no page of its own
 	moderators        []int64
 	threads           [2][]*thread // display order in each generation
 	nPosts            [2]int64
@@ -213,6 +215,7 @@ func buildWorld(cfg Config) *world {
 	w.buildBoards(r)
 	w.buildThreads(r)
 	w.buildGen1(r)
+	w.addRedirectBoard()
 	w.orderBoards()
 	w.buildShouts()
 	return w

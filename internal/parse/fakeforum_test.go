@@ -389,6 +389,9 @@ func refreshFakeforumFixtures(t *testing.T) {
 			return c.page.Kind == record.KindBoard && !c.page.Rendered && renderLink(c) &&
 				has(c, func(e any) bool { b, ok := e.(*record.Board); return ok && b.ParentID != nil })
 		}},
+		{"board-announcements-atop", func(c crawled) bool {
+			return c.page.Kind == record.KindBoard && strings.Contains(c.page.Body, `"show_announcements":1`)
+		}},
 		{"board-page-2", func(c crawled) bool { return c.page.Kind == record.KindBoard && forumurl.Page(c.page.URL) == 2 }},
 		{"board-no-stats", func(c crawled) bool {
 			return c.page.Kind == record.KindBoard && len(c.out.Outcome.Warnings) > 0 && c.out.Outcome.Status == record.OutcomeDone
