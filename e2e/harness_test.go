@@ -51,7 +51,7 @@ func TestMain(m *testing.M) {
 // table and clock columns describe the archive's own history.
 var entityTables = []string{
 	"category", "board", "moderator", "thread", "post", "post_like", "poll", "poll_option",
-	"poll_voter", "user", "shoutbox_post", "image", "image_status", "avatar",
+	"poll_voter", "user", "shoutbox_post", "image", "image_status", "avatar", "user_field",
 }
 
 // browserTables can only be filled by a rendered page.

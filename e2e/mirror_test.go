@@ -35,6 +35,24 @@ func TestMirrorEqualsTruth(t *testing.T) {
 	checkImages(t, filepath.Join(out, "forum.db"), filepath.Join(out, "images"))
 }
 
+// TestMirrorOddFormsEqualsTruth mirrors, with --render, a forum that also
+// serves the odd forms real ProBoards does not send (query-only page links,
+// image URLs relative to the forum, thread pages without a.thread-link,
+// views as a JSON number) and expects the whole truth, custom profile
+// fields included.
+func TestMirrorOddFormsEqualsTruth(t *testing.T) {
+	chromium(t)
+	f := startForum(t, fakeforum.Config{Seed: 8, Size: "small", OddForms: true})
+	out := t.TempDir()
+	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0 --other-delay 0", "PB_RENDER=1")
+	want := f.truthDump(t)
+	if len(want["user_field"]) == 0 {
+		t.Fatal("the truth has no custom profile fields; the test proves nothing")
+	}
+	requireEqual(t, "mirror of the odd forms", want, dump(t, filepath.Join(out, "forum.db")))
+	checkImages(t, filepath.Join(out, "forum.db"), filepath.Join(out, "images"))
+}
+
 // checkImages verifies that every archived image is on disk once, under its
 // MD5 with its size, and that nothing else is in the folder.
 func checkImages(t *testing.T, db, dir string) {

@@ -115,6 +115,15 @@ CREATE TABLE IF NOT EXISTS avatar (
 
 -- The project's own tables.
 
+-- A user's custom profile fields (tr.custom-field-NAME rows of the profile).
+-- A user_field record holds the whole set of one user and replaces it.
+CREATE TABLE IF NOT EXISTS user_field (
+  user_id INTEGER NOT NULL,
+  name    TEXT NOT NULL,
+  value   TEXT,
+  PRIMARY KEY (user_id, name)
+);
+
 -- A user liked a post.
 CREATE TABLE IF NOT EXISTS post_like (
   post_id INTEGER NOT NULL,

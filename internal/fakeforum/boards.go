@@ -63,6 +63,7 @@ func (w *world) buildBoards(r *rand.Rand) {
 	news.moderators = []int64{1}
 	big.moderators = []int64{1, 2}
 	b4.moderators = []int64{5}
+	misc.showAnnouncements = true
 	w.special.bigBoard, w.special.passwordBoard, w.special.noStatsBoard = big, pw, attic
 	w.special.noDescBoard, w.special.deepBoard = misc, deep
 
@@ -98,6 +99,22 @@ func (w *world) buildBoards(r *rand.Rand) {
 			sort.Slice(b.moderators, func(i, j int) bool { return b.moderators[i] < b.moderators[j] })
 		}
 	}
+}
+
+// redirectURL is where the redirect board's row links: an off-site page no
+// crawler of this forum fetches.
+const redirectURL = "https://partner.example.org/forum"
+
+// addRedirectBoard adds, after every other board (so their ids and threads
+// do not depend on it), a redirect board in the last category: its row
+// links off-site and has no counts; it holds no threads (§6).
+func (w *world) addRedirectBoard() {
+	c := w.categories[len(w.categories)-1]
+	b := &board{id: int64(len(w.boards) + 1), name: "Partner Forum", slug: "partner-forum", cat: c,
+		desc: "Our sister community, one click away.", redirect: redirectURL}
+	c.boards = append(c.boards, b)
+	w.boards = append(w.boards, b)
+	w.special.redirectBoard = b
 }
 
 // reachable reports whether a crawler can read the board's threads.

@@ -37,6 +37,12 @@ type Config struct {
 	// images are included, and its board record says password_protected
 	// false, as its unlocked page shows content. Serving is not affected.
 	TruthUnlocked bool
+	// OddForms adds, on a few documented pages, the markup forms that real
+	// ProBoards does not send but that parsers still accept (see "Odd forms"
+	// in the package documentation): query-only pagination hrefs, image
+	// URLs relative to the forum, a thread page without a.thread-link and
+	// views as a JSON number. Off, every page uses the real forms only.
+	OddForms bool
 }
 
 // DefaultBoardPassword is the password of the protected board when

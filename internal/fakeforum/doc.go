@@ -26,7 +26,7 @@
 //
 // # Sizes
 //
-//	small   40 members, 3 categories, 12 boards, 60 threads (~380 posts), ~120 HTML pages
+//	small   40 members, 3 categories, 12 boards (+ the redirect board), 60 threads (~380 posts), ~120 HTML pages
 //	medium  2,000 members, 50 boards, 5,000 threads, ~100,000 posts, ~8,700 pages
 //	large   20,000 members, 500 boards, 50,000 threads, ~1,000,000 posts, ~87,000 pages
 //
@@ -43,21 +43,52 @@
 //	                              (unless Config.TruthUnlocked, see Board password)
 //	board 7 "The Attic"           no div.container.stats; holds the thread whose
 //	                              guest creator's first post is gone
-//	board 8 "Miscellany"          no description
+//	board 8 "Miscellany"          no description; board 1's announcements listed on top
+//	the last board                "Partner Forum", a redirect board (last in the
+//	                              last category): its home row's td.main.redirect
+//	                              spans the count columns and links off-site
+//	                              (https://partner.example.org/forum); it has no
+//	                              page (/board/N/slug answers 302 there), no
+//	                              threads, and its truth has no url
 //
 // The feature thread's posts 2 to 14 (in order) are by a guest, by a deleted
 // member, by ProBoards staff, edited by another member, a guest's post edited
 // by that guest, with 2 inline likes, with 8 likes behind a.view-likes, with
-// a PNG and a JPEG on the image host, a GIF (relative, forum host) and a
-// BMP, an SVG and a WebP, a dead image (404), an HTML page served as
-// image/png, and a quote with a list, a link and CJK/emoji text. Elsewhere
+// a PNG and a JPEG on the image host, a GIF (relative to the forum with
+// OddForms) and a BMP, an SVG and a WebP, a dead image (404), an HTML page
+// served as image/png, and a nested quote with a list, a link and
+// CJK/emoji text. Elsewhere
 // posts get these properties at random. Member 1 "Archivist" is the login
 // account and always online; member 2 fills in every profile field and has
-// badges; member 3 fills in none and its avatar is a PNG named .jpg; member
-// 4 is online. Avatars cycle through the shared default avatar, PNG, GIF,
-// JPEG, WebP and PNG on the image host (member id mod 6).
+// badges and every custom profile field; member 3 fills in none and its
+// avatar is a PNG named .jpg; member 4 is online. Avatars cycle through the
+// shared default avatar, PNG, GIF, JPEG, WebP and PNG on the image host
+// (member id mod 6). Posts whose id is 3 mod 7 show the customised
+// mini-profile; the first page of "Miscellany" lists the
+// announcements of board 1 on top.
 //
 // The markup is described in markup.go.
+//
+// # Odd forms
+//
+// By default every page uses the forms real ProBoards sends (markup.go,
+// proboards-markup.md §1, §5, §15): page links are root-relative paths with
+// the query, image URLs absolute or protocol-relative, each thread page has
+// one a.thread-link.thread-N, and views is a string. Config.OddForms (the
+// --odd-forms flag of examples/fakeforum) adds, rarely and only here, forms
+// parsers must still read:
+//
+//   - query-only page links "?page=N": on the members list, on the pages of
+//     "General Discussion" and on the odd threads;
+//   - the odd threads (the first long thread and every thread whose id is a
+//     multiple of 9, the feature thread excepted) give views as a JSON
+//     number and have no a.thread-link.thread-N;
+//   - image URLs relative to the forum: the WebP avatars (/avatars/N.webp),
+//     the ":D" smiley (/images/smileys/grin.png), the feature thread's GIF
+//     (/images/posts/ID-1.gif) and the theme background in the stylesheet
+//     (url(/images/theme/background.png)).
+//
+// The truth follows: a relative image's URL is on the forum host.
 //
 // # Routes
 //

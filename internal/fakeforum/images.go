@@ -44,16 +44,18 @@ func (k imageKind) contentType() string {
 		"image/svg+xml", "image/x-icon", "text/html; charset=utf-8", "image/png"}[k]
 }
 
-// avatarKind says where a member's avatar lives and in which format. A
-// member's kind is id % 6, except member 3 (avatarLying).
+// avatarKind says in which format a member's avatar is. A member's kind is
+// id % 6, except member 3 (avatarLying). Avatars live on the image host,
+// protocol-relative or absolute as below; with OddForms the WebP ones are
+// relative to the forum (relAvatar).
 type avatarKind uint8
 
 const (
 	avatarDefault   avatarKind = iota // the shared //IMAGE/v5/defaultavatar.png
-	avatarPNG                         // /avatars/N.png, relative, forum host
+	avatarPNG                         // //IMAGE/avatars/N.png
 	avatarGIF                         // http://IMAGE/avatars/N.gif
 	avatarJPEG                        // http://IMAGE/avatars/N.jpg
-	avatarWebP                        // /avatars/N.webp, relative, forum host
+	avatarWebP                        // //IMAGE/avatars/N.webp (OddForms: /avatars/N.webp, forum host)
 	avatarImageHost                   // //IMAGE/avatars/N.png, protocol-relative
 	avatarLying                       // http://IMAGE/avatars/N.jpg whose bytes are PNG
 )
@@ -62,12 +64,12 @@ const defaultAvatarPath = "/v5/defaultavatar.png"
 
 // avatarSrc is the img src of a member's avatar as pages write it.
 func (u *user) avatarSrc(h hosts) string {
-	switch u.avatar {
-	case avatarDefault:
-		return "//" + h.image + defaultAvatarPath
-	case avatarPNG, avatarWebP:
+	switch {
+	case u.relAvatar:
 		return u.avatarPath()
-	case avatarImageHost:
+	case u.avatar == avatarDefault:
+		return "//" + h.image + defaultAvatarPath
+	case u.avatar == avatarPNG, u.avatar == avatarWebP, u.avatar == avatarImageHost:
 		return "//" + h.image + u.avatarPath()
 	}
 	return h.imageURL(u.avatarPath())
@@ -75,11 +77,11 @@ func (u *user) avatarSrc(h hosts) string {
 
 // avatarURL is the absolute avatar URL.
 func (u *user) avatarURL(h hosts) string {
-	switch u.avatar {
-	case avatarDefault:
-		return h.imageURL(defaultAvatarPath)
-	case avatarPNG, avatarWebP:
+	switch {
+	case u.relAvatar:
 		return h.forumURL(u.avatarPath())
+	case u.avatar == avatarDefault:
+		return h.imageURL(defaultAvatarPath)
 	}
 	return h.imageURL(u.avatarPath())
 }
@@ -107,12 +109,13 @@ func (u *user) avatarImageKind() imageKind {
 type smiley struct {
 	code, name string
 	kind       imageKind
-	onForum    bool // /images/smileys/NAME (relative); else //IMAGE/v5/smiley/NAME
+	onForum    bool // //IMAGE/images/smileys/NAME; else //IMAGE/v5/smiley/NAME
+	odd        bool // with OddForms, relative to the forum: /images/smileys/NAME
 }
 
 var smileys = []smiley{
-	{":)", "smile", imgPNG, false}, {";)", "wink", imgGIF, false}, {":D", "grin", imgPNG, true},
-	{":(", "sad", imgGIF, true}, {":P", "tongue", imgPNG, false}, {"8-)", "cool", imgGIF, true},
+	{":)", "smile", imgPNG, false, false}, {";)", "wink", imgGIF, false, false}, {":D", "grin", imgPNG, true, true},
+	{":(", "sad", imgGIF, true, false}, {":P", "tongue", imgPNG, false, false}, {"8-)", "cool", imgGIF, true, false},
 }
 
 func (s smiley) path() string {
@@ -122,21 +125,25 @@ func (s smiley) path() string {
 	return "/v5/smiley/" + s.name + "." + s.kind.urlExt()
 }
 
-func (s smiley) src(h hosts) string {
-	if s.onForum {
+// relative says whether the smiley's src is relative to the forum (OddForms only).
+func (s smiley) relative(oddForms bool) bool { return oddForms && s.odd }
+
+func (s smiley) src(h hosts, oddForms bool) string {
+	if s.relative(oddForms) {
 		return s.path()
 	}
 	return "//" + h.image + s.path()
 }
 
-func (s smiley) url(h hosts) string {
-	if s.onForum {
+func (s smiley) url(h hosts, oddForms bool) string {
+	if s.relative(oddForms) {
 		return h.forumURL(s.path())
 	}
 	return h.imageURL(s.path())
 }
 
-// Theme images: the background (CSS body rule, relative to the stylesheet),
+// Theme images: the background (CSS body rule, protocol-relative on the
+// image host; with OddForms relative to the stylesheet, forum host),
 // the banner (CSS #banner rule, absolute on the image host), the favicon
 // (protocol-relative on the image host) and a decoy that no archive wants
 // (a CSS rule for .new-icon).

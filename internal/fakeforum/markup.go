@@ -30,28 +30,37 @@ package fakeforum
 //     serverDate, ...). page.thread is a flat object (no nested braces) with
 //     0/1 flags, created_by 0 for guests, created_on/last_post_time in
 //     seconds, and views a string with thousands separators ("56",
-//     "12,345") except on threads whose id is a multiple of 4, where it is a
-//     JSON number. Route names: home, board, thread, members, user, login,
-//     error (other 404s). page.board {id,name,display_name,description,url}
-//     (+ threads, posts on board pages only), page.category {id,name},
+//     "12,345") (OddForms: a JSON number on the odd threads). subject is
+//     HTML-escaped ("Tom &amp; Jerry"), subject_unescaped is not. Route
+//     names: home, board, thread, members, user, login, error (other 404s).
+//     page.board {id,name (escaped),display_name,description,url,
+//     show_announcements,name_unescaped} (+ threads, posts on board pages
+//     only), page.category {id,name (escaped),name_unescaped},
 //     page.member {id,name,url,display_group_id,is_deleted} (id 0 on the 404
 //     page of a missing member).
 //   - Timestamps: <abbr class="o-timestamp time" data-timestamp="MS"
 //     title="Mar 8, 2026 0:00:00 GMT">Mar 8, 2026 0:00</abbr>, milliseconds.
-//     The members list uses class "o-timestamp timestamp" instead.
+//     The members list uses class "o-timestamp timestamp" instead. A date on
+//     the day of forumNow or the day before (the shoutbox) also has class
+//     recent_time and relative text, "Yesterday at 4:20pm" or "Today at
+//     …"; its data-timestamp stays absolute.
 //   - Pagination (top and bottom of board, thread and members pages, so
 //     twice per page): ul.ui-pagination > li; li.prev, li.next,
 //     numbered li.page (the current one li.page.state-selected with an <a>
-//     without href), li.gap > span "…" between windows. Shown numbers: 1,
-//     the last page, and two pages either side of the current one. hrefs are
-//     relative "?page=N" (page 1 is "?page=1" too). On the first page
+//     without href), li.gap > div "…" between windows (long page lists have
+//     gaps). Shown numbers: 1, the last page, and the page either side of
+//     the current one. hrefs are root-relative paths with the query,
+//     "/board/N/slug?page=N", "/thread/N/slug?page=N", "/members?page=N"
+//     (page 1 is "?page=1" too); OddForms makes them query-only "?page=N" on
+//     the members list, the big board and the odd threads. On the first page
 //     li.prev.state-disabled and on the last page li.next.state-disabled
 //     hold an <a> WITHOUT href. A single-page list still has the ul.
 //
 // User references (§4), everywhere (posts, lists, modals, shoutbox):
 //
-//   - member: <a class="o-user-link js-user-link user-link user-N" data-id="N"
-//     title="@username" href="/user/N">Display Name</a>
+//   - member: <a class="o-user-link js-user-link user-link user-N group-G" data-id="N"
+//     title="@username" href="/user/N">Display Name</a>; group-G is the id of
+//     the member's group (groupID)
 //   - guest: <span class="user-guest">Name</span>
 //   - deleted member: in a post's left panel the mini-profile is
 //     div.deleted-mini-profile (no name, no id); elsewhere span.user-deleted.
@@ -79,7 +88,8 @@ package fakeforum
 // span.user-guest, then span.date > abbr) and span.message (plain text; the
 // record's message is its text). The form.shoutbox_post_form holds the
 // static smiley menu ul.smiley-menu > li > img[src][title=":)"] (srcs are
-// protocol-relative on the image host or relative on the forum host).
+// protocol-relative on the image host; OddForms makes ":D" relative to the
+// forum).
 //
 // Board page `/board/N/slug?page=K` (board.html), in this order:
 //
@@ -91,7 +101,9 @@ package fakeforum
 //     div.control-bar with the pagination and a "Create Thread" link
 //     (/thread/new/N, a write URL); the table's tbody rows are
 //     tr.item.thread#thread-N (+ "announcement", + "last" on the last
-//     announcement, "sticky") with td.main.clickable > span.link.target >
+//     announcement, "sticky"; the first page of "Miscellany", whose
+//     page.board.show_announcements is 1, starts with board 1's
+//     announcements, listed atop it) with td.main.clickable > span.link.target >
 //     a.thread-link.thread-N[href=/thread/N/slug], an optional
 //     span.ui-micro-pagination of ?page links, div.control-icons >
 //     span.lock_icon when locked; td.created-by (author reference, or the
@@ -116,26 +128,40 @@ package fakeforum
 // table.results > tr.answer-ID.answer (answer-ID is the first class; ids are
 // unique site-wide) > td.answer > div (text) and td.view-votes > span.votes;
 // then div.poll-footer with a.view-voters[data-thread=N] "View Voters". The
-// voters are never in the page (see Modals). Then a table of 30 posts a page:
+// voters are never in the page (see Modals). The last breadcrumb is the
+// thread's a.thread-link.thread-N (the only one on the page; OddForms leaves
+// it out on the odd threads). Then a table of 30 posts a page, each row
+// holding the post's own layout table (inner rows have no class):
 //
 //	tr.item.post#post-N (+ " first" on the thread's first existing post, + " even" on every second row of a page)
-//	  td.left-panel > div.mini-profile: .avatar .avatar-wrapper img, a user link
+//	 > td > table.post-layout > tbody
+//	  > tr > td.left-panel > div.mini-profile: .avatar .avatar-wrapper img, a user link
 //	      inside span[itemscope], div.info (group, "Posts: N");
+//	      customised template (post id % 7 == 3): div.custom-mini-links (links to
+//	      /user/N/recent_posts, /members, /conversation/new/N) and
+//	      span.post-count-like-ratio[data-user-like-count][data-user-post-count]
+//	      before the avatar, div.custom-mini-stats (a link to /user/N) after div.info;
 //	    guests: div.mini-profile.guest > span.user-guest; staff: div.mini-profile.staff > staff link;
 //	    deleted: div.deleted-mini-profile instead of div.mini-profile
-//	  td.content > div.content-head > div.info > span.date > abbr (post date), a.permalink (/post/N);
+//	  + td.content > div.content-head > div.info > span.date > abbr (post date), a.permalink (/post/N),
+//	      and when liked span.likes: up to 3 likers as user links ("A, B and C like this.");
+//	      more: only `<a href="javascript:void(0)" class="view-likes" data-post="N">8 people</a> like this.`;
 //	      div.controls (a.likes-button, a.quote-button → /post/quote/N)
 //	    article > div.message (the message: its inner HTML is exactly the recorded message)
-//	    div.likes, when liked: up to 3 likers as user links ("A, B and C like this.");
-//	      more: only `<a href="javascript:void(0)" class="view-likes" data-post="N">8 people</a> like this.`
-//	  td.foot > div.edited_by ("Last Edit: <abbr> by <user link | span.user-guest>"), div.signature
+//	  > tr > td.foot[colspan=2] > div.edited_by ("Last Edit: <abbr> by <user link | span.user-guest>"), div.signature
 //
 // Messages use <br> for line breaks, b/i/u/span[style], a[href][rel=nofollow],
-// ul/li, <img class="bbcode_img"> (absolute on the image host or relative
-// on the forum host), and quotes div.quote[source][author="@username"][timestamp]
-// > div.quote_header (a[href=/user/N], abbr.time), div.quote_avatar_container
-// (empty: no img), div.quote_body. Every <img> in a message is a post image of
-// that post; no image URL is in two posts. Signatures contain no images.
+// ul/li, <img class="bbcode_img"> (absolute on the image host; OddForms
+// makes the feature thread's GIF relative to the forum), and quotes as
+// ProBoards stores them: div.quote[author="@username"][source=/post/N]
+// [timestamp=SECONDS] > div.quote_body holding div.quote_avatar_container >
+// div.avatar-wrapper.avatar_size_quote.avatar-N > img (the quoted member's
+// avatar), div.quote_header (a[href=source] > abbr.time, then a user link
+// > span[itemprop=name] in span[itemscope], then " said:"), the quoted HTML
+// and div.quote_clear. Quotes nest (the feature thread's quote holds one
+// without a header); div.quote.no_header > div.quote_body has no avatar
+// nor header. Every other <img> in a message is a post image of that post;
+// no image URL is in two posts. Signatures contain no images.
 // The thread whose guest creator's first post is gone has created_by 0 and a
 // first row written by a member (so no span.user-guest in tr.post.first).
 //
@@ -150,13 +176,18 @@ package fakeforum
 // div.float-right.controls > div.float-right.clear.pad-top with the text
 // "Username:" then span.username, <br>, then either "Last Online:" and
 // span.last-online > abbr, or the text "Member is Online"; then
-// div.pad-all-double.ui-helper-clearfix.clear > #center-column > div.content-box
-// in this order: the status form (td.status-input, only on the viewer's own
-// profile when logged in), the badges box (div.content-box.badges, some
-// members), the field table (<tr><td>Label:</td><td>value</td></tr> for Age,
-// Gender, Location, Birthday ("March 5, 1990"), Date Registered (abbr),
-// Latest Status (span), Email, Web Site (a[href], text = website), Posts
-// (commas); rows for unknown fields are absent), the signature box
+// div.pad-all-double.ui-helper-clearfix.clear > form.form_user_status >
+// table > tr > td#center-column (beside td#right-column) >
+// div.content-box.center-col in this order: the status form (td.status-input,
+// only on the viewer's own profile when logged in), the badges box
+// (div.content-box.badges, some members), the field table (<tr><td
+// class="headings">Label:</td><td>value</td></tr> for Age, Gender,
+// Location, Birthday ("March 5, 1990"), Date Registered (abbr), Latest
+// Status (span), Email, Web Site (a[href], text = website), Posts (commas);
+// rows for unknown fields are absent; then the custom profile fields
+// (customFieldDefs), tr.custom-field-NAME with NAME the title lower-cased,
+// letters and digits only: member 2 has all, every seventh member none),
+// the signature box
 // ("\nSignature" <hr> then the signature HTML up to </div>, nothing else),
 // and the messengers box (first child div.social.messengers holding
 // span.label "AIM:" + span.value "name" + <br> per messenger). A missing
@@ -171,9 +202,14 @@ package fakeforum
 //	/fake-api/voters?thread=N    → div.ui-dialog#poll-voters > div.micro-profile > div.info > user link
 //	/fake-api/likes?post=N       → div.ui-dialog.likes-dialog#likes-dialog-N > div.users > div.micro-profile > user link
 //
-// Stylesheet /css/theme.css: `body{...background-image:url(/images/theme/background.png)...}`
-// (relative to the stylesheet, forum host), `#banner{background-image:url('http://IMAGEHOST/v5/banners/banner.jpg')}`,
-// and a decoy `.new-icon{background-image:url(/images/theme/new.gif)}` that is not a theme image.
+// Stylesheet /css/theme.css: `body{...background-image:url(//IMAGEHOST/images/theme/background.png)...}`
+// (protocol-relative; OddForms: url(/images/theme/background.png), relative to the stylesheet, forum host),
+// `#banner{background-image:url('http://IMAGEHOST/v5/banners/banner.jpg')}`,
+// and a decoy `.new-icon{background-image:url(//IMAGEHOST/images/theme/new.gif)}` that is not a theme image.
+//
+// Image URLs are absolute or protocol-relative, on the image host: avatars
+// (see avatarKind), smileys, post images, the favicon and the theme images.
+// Only OddForms adds relative ones (see "Odd forms" in doc.go).
 //
 // Hosts: the forum is whatever Host the request named; the "image host" is
 // the same server under its other loopback name (localhost:PORT for
@@ -257,6 +293,31 @@ func shortDate(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format("Jan 2, 2006 15:04")
 }
 
+// relativeDate is the visible text of a timestamp: "Today at 3:12pm" or
+// "Yesterday at 4:20pm" for the day of forumNow and the day before (recent
+// is then true), else shortDate. Relative to forumNow, never to the clock.
+func relativeDate(ms int64) (text string, recent bool) {
+	t, now := time.UnixMilli(ms).UTC(), time.UnixMilli(forumNow).UTC()
+	day := func(x time.Time) time.Time { return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC) }
+	switch day(now).Sub(day(t)) {
+	case 0:
+		return "Today at " + t.Format("3:04pm"), true
+	case 24 * time.Hour:
+		return "Yesterday at " + t.Format("3:04pm"), true
+	}
+	return shortDate(ms), false
+}
+
+// groupID is the id of a member group, for the group-N class of user links.
+func groupID(name string) int {
+	for i, g := range append([]string{"Administrator"}, groups...) {
+		if g == name {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // pageView is what layout.html renders.
 type pageView struct {
 	Title     string
@@ -276,6 +337,7 @@ type pageView struct {
 
 type navItem struct {
 	Href, Name string
+	Class      string // of the <a>; "" for none
 	Selected   bool
 }
 
@@ -288,6 +350,7 @@ type userView struct {
 	Href     string
 	Group    string
 	Posts    string
+	Likes    string // likes received, for a customised mini-profile
 	Avatar   string
 }
 
@@ -297,9 +360,11 @@ type pageItem struct {
 	Gap                    bool
 }
 
-// pagination builds the items of page cur of last.
-func pagination(cur, last int) []pageItem {
-	href := func(n int) string { return fmt.Sprintf("?page=%d", n) }
+// pagination builds the items of page cur of last. Page links are the
+// root-relative path plus the query (base is "/board/N/slug"); an empty base
+// gives the odd query-only form "?page=N".
+func pagination(cur, last int, base string) []pageItem {
+	href := func(n int) string { return fmt.Sprintf("%s?page=%d", base, n) }
 	items := []pageItem{{Class: "prev", Text: "« Prev"}}
 	if cur > 1 {
 		items[0].Href, items[0].Rel = href(cur-1), "prev"
@@ -308,7 +373,7 @@ func pagination(cur, last int) []pageItem {
 	}
 	prevShown := 0
 	for n := 1; n <= last; n++ {
-		if n != 1 && n != last && (n < cur-2 || n > cur+2) {
+		if n != 1 && n != last && (n < cur-1 || n > cur+1) {
 			continue
 		}
 		if n > prevShown+1 {
@@ -334,11 +399,11 @@ func pagination(cur, last int) []pageItem {
 
 // themeCSS is the forum's stylesheet; ${IMAGE_BASE} stands for the image host's base URL.
 const themeCSS = `/* Theme: Lakeside (generated) */
-body{margin:0;background-color:#e9eef2;background-image:url(/images/theme/background.png);font:14px/1.45 "Segoe UI",Helvetica,Arial,sans-serif;color:#222}
+body{margin:0;background-color:#e9eef2;background-image:url(${BACKGROUND});font:14px/1.45 "Segoe UI",Helvetica,Arial,sans-serif;color:#222}
 #wrapper{max-width:1100px;margin:0 auto;background:#fff;box-shadow:0 0 8px rgba(0,0,0,.15)}
 #banner{height:90px;background-color:#34506b;background-image:url('${IMAGE_BASE}/v5/banners/banner.jpg');background-size:cover}
 #logo{display:inline-block;padding:28px 20px;color:#fff;font-size:26px;font-weight:bold;text-decoration:none;text-shadow:0 1px 3px #000}
-.new-icon{background-image:url(/images/theme/new.gif)}
+.new-icon{background-image:url(//${IMAGE_HOST}/images/theme/new.gif)}
 #welcome{padding:6px 12px;background:#f4f6f8;border-bottom:1px solid #dde3e8}
 #login_area{display:inline;margin-left:12px}
 #navigation-menu ul{margin:0;padding:0 8px;list-style:none;background:#4a6f8f}
@@ -414,7 +479,21 @@ td.left-panel{text-align:center}
 footer{padding:10px 12px;background:#eef2f5;font-size:12px;color:#666}
 `
 
-// writeCSS writes the stylesheet for hosts h.
-func writeCSS(w io.Writer, h hosts) {
-	io.WriteString(w, strings.Replace(themeCSS, "${IMAGE_BASE}", h.scheme+"://"+h.image, 1))
+// writeCSS writes the stylesheet for hosts h. The background is
+// protocol-relative on the image host, or with OddForms relative to the
+// stylesheet; the banner is absolute on the image host.
+func writeCSS(w io.Writer, h hosts, oddForms bool) {
+	bg := "//" + h.image + backgroundPath
+	if oddForms {
+		bg = backgroundPath
+	}
+	io.WriteString(w, strings.NewReplacer("${IMAGE_BASE}", h.scheme+"://"+h.image, "${BACKGROUND}", bg, "${IMAGE_HOST}", h.image).Replace(themeCSS))
+}
+
+// backgroundURL is the absolute URL of the theme background.
+func (w *world) backgroundURL(h hosts) string {
+	if w.odd {
+		return h.forumURL(backgroundPath)
+	}
+	return h.imageURL(backgroundPath)
 }

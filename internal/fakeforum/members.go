@@ -64,6 +64,7 @@ func (w *world) genUser(id int64) *user {
 	if id == 3 {
 		u.avatar = avatarLying
 	}
+	u.relAvatar = w.odd && u.avatar == avatarWebP
 	// Most users fill in most fields; every seventh user fills in none.
 	full := id == 1 || id == 2
 	minimal := id%7 == 3
@@ -108,6 +109,13 @@ func (w *world) genUser(id int64) *user {
 			}
 		}
 	}
+	// Custom fields come from their own stream, so adding them changed no other field.
+	cr := newRand(w.seed, streamCustomField, id)
+	for _, d := range customFieldDefs {
+		if full || (!minimal && chance(cr, 0.3)) {
+			u.customFields = append(u.customFields, customField{d.name, pick(cr, d.values)})
+		}
+	}
 	if id%5 == 2 || (!minimal && chance(r, 0.05)) {
 		u.badges = []string{pick(r, badgeNames), pick(r, badgeNames)}
 		if u.badges[0] == u.badges[1] {
@@ -115,6 +123,34 @@ func (w *world) genUser(id int64) *user {
 		}
 	}
 	return u
+}
+
+// customFieldDefs are the forum's custom profile fields (§8), in the order
+// profiles show them, with the values members give. Titles and values hold
+// characters that must be escaped, and one title has characters the row's
+// class (customFieldClass) drops.
+var customFieldDefs = []struct {
+	name   string
+	values []string
+}{
+	{"Favourite Band", []string{"Blur", "Pulp", "The Kinks", "Björk", "Sigur Rós"}},
+	{"Roleplay Characters", []string{"Ann, Bo", "Lady Mira & Sir Tom", "none yet"}},
+	{"Pets", []string{"2 cats", "a dog called <Rex>", "none"}},
+	{"Q&A Corner", []string{"ask me anything", "closed \"for now\""}},
+	{"Shoe size (EU)", []string{"38", "42", "45"}},
+}
+
+// customFieldClass is the class of a custom field's row: "custom-field-"
+// and the title lower-cased with all but letters and digits removed.
+func customFieldClass(name string) string {
+	var b strings.Builder
+	b.WriteString("custom-field-")
+	for _, c := range strings.ToLower(name) {
+		if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }
 
 // genSignature makes a signature in one of three styles (no images).

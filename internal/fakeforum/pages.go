@@ -87,11 +87,16 @@ type pbBoard struct {
 	URL         string `json:"url"`
 	Threads     *int   `json:"threads,omitempty"`
 	Posts       *int64 `json:"posts,omitempty"`
+	// ShowAnnouncements is 1 on boards that list other boards' announcements on top.
+	ShowAnnouncements int    `json:"show_announcements"`
+	NameUnescaped     string `json:"name_unescaped"`
 }
 
+// pbCategory is page.category; name is HTML-escaped, name_unescaped not (§2.1).
 type pbCategory struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	NameUnescaped string `json:"name_unescaped"`
 }
 
 type pbMember struct {
@@ -162,7 +167,7 @@ func (v *view) layout(title, menu, route string, params map[string]any, page map
 // userRef is a member reference for user links.
 func (v *view) userRef(u *user) userView {
 	return userView{Kind: "user", ID: u.id, Name: u.name, Username: u.username, Group: u.group,
-		Posts: formatCount(u.postCount), Avatar: u.avatarSrc(v.h)}
+		Posts: formatCount(u.postCount), Likes: formatCount(u.postCount * 3 / 7), Avatar: u.avatarSrc(v.h)}
 }
 
 // authorView is a reference to an author of any kind.
@@ -199,6 +204,7 @@ type categoryView struct {
 
 type boardRow struct {
 	ID                     int64
+	Redirect               bool // a redirect board: main cell spans the counts, no latest
 	Name, Href, Desc, Mods string
 	Subs                   []navItem
 	Threads, Posts         string
@@ -223,6 +229,9 @@ type smileyView struct{ Src, Code string }
 func (v *view) boardRow(b *board) boardRow {
 	row := boardRow{ID: b.id, Name: b.name, Href: b.path(), Desc: b.desc,
 		Threads: formatCount(int64(len(b.threads[v.gen]))), Posts: formatCount(b.nPosts[v.gen])}
+	if b.redirect != "" {
+		return boardRow{ID: b.id, Name: b.name, Href: b.redirect, Desc: b.desc, Redirect: true}
+	}
 	var mods []string
 	for _, id := range b.moderators {
 		mods = append(mods, v.w.user(id).name)
@@ -271,7 +280,7 @@ func (v *view) home() *pageView {
 		hv.Shouts = append(hv.Shouts, shoutView{ID: s.id, By: v.authorView(s.author), Date: s.date, Message: s.message})
 	}
 	for _, s := range smileys {
-		hv.Smileys = append(hv.Smileys, smileyView{Src: s.src(v.h), Code: s.code})
+		hv.Smileys = append(hv.Smileys, smileyView{Src: s.src(v.h, v.w.odd), Code: s.code})
 	}
 	return v.layout(w.name, "home", "home", nil, nil, nil, mainTemplate{"home", hv})
 }
@@ -312,12 +321,13 @@ func (v *view) boardNav(b *board) []navItem {
 }
 
 func (v *view) boardData(b *board, counts bool) map[string]any {
-	pb := pbBoard{ID: b.id, Name: b.name, DisplayName: b.name, Description: b.desc, URL: b.path()}
+	pb := pbBoard{ID: b.id, Name: template.HTMLEscapeString(b.name), DisplayName: b.name, Description: b.desc, URL: b.path(),
+		ShowAnnouncements: flag(b.showAnnouncements), NameUnescaped: b.name}
 	if counts {
 		n, p := len(b.threads[v.gen]), b.nPosts[v.gen]
 		pb.Threads, pb.Posts = &n, &p
 	}
-	return map[string]any{"board": pb, "category": pbCategory{ID: b.cat.id, Name: b.cat.name}}
+	return map[string]any{"board": pb, "category": pbCategory{ID: b.cat.id, Name: template.HTMLEscapeString(b.cat.name), NameUnescaped: b.cat.name}}
 }
 
 // board renders page p of board b; ok is false when there is no such page.
@@ -333,18 +343,31 @@ func (v *view) board(b *board, p int) (*pageView, bool) {
 		return nil, false
 	}
 	bv := &boardView{ID: b.id, Name: b.name, Slug: b.slug, Desc: b.desc, HasMods: len(b.moderators) > 0,
-		Pages: pagination(p, last), Stats: !b.noStats,
+		Pages: pagination(p, last, v.pageBase(b.path(), b == v.w.special.bigBoard)), Stats: !b.noStats,
 		NThreads: formatCount(int64(len(ts))), NPosts: formatCount(b.nPosts[v.gen])}
 	for _, c := range b.children {
 		bv.Subs = append(bv.Subs, v.boardRow(c))
 	}
 	lo, hi := (p-1)*threadsPerPage, min(p*threadsPerPage, len(ts))
+	if b.showAnnouncements && p == 1 {
+		// The announcements of another board, listed on top (§9).
+		var ann []*thread
+		for _, t := range v.w.boards[0].threads[v.gen] {
+			if t.announcement && t.board != b {
+				ann = append(ann, t)
+			}
+		}
+		for i, t := range ann {
+			row := v.threadRow(t)
+			row.Class += " announcement"
+			if i == len(ann)-1 {
+				row.Class += " last"
+			}
+			bv.Threads = append(bv.Threads, row)
+		}
+	}
 	for i, t := range ts[lo:hi] {
-		n := v.w.postCount(t, v.gen)
-		lastID, lastDate := v.w.lastPost(t, v.gen)
-		row := threadRow{ID: t.id, Class: "item thread", Href: t.path(), Title: t.title, Locked: t.locked,
-			By: v.authorView(t.creator), Replies: formatCount(int64(n - 1)), Views: formatCount(t.views),
-			LastDate: lastDate, LastBy: v.authorView(v.w.postAuthor(t, lastID))}
+		row := v.threadRow(t)
 		if t.announcement {
 			row.Class += " announcement"
 			if lo+i+1 == len(ts) || !ts[lo+i+1].announcement {
@@ -353,19 +376,38 @@ func (v *view) board(b *board, p int) (*pageView, bool) {
 		} else if t.sticky {
 			row.Class += " sticky"
 		}
-		if np := pages(n, postsPerPage); np > 1 {
-			for k := 1; k <= np && k <= 4; k++ {
-				row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), k), Text: fmt.Sprint(k)})
-			}
-			if np > 4 {
-				row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), np), Text: fmt.Sprint(np)})
-			}
-		}
 		bv.Threads = append(bv.Threads, row)
 	}
 	pv := v.layout(b.name, "", "board", params, v.boardData(b, true), v.boardNav(b), mainTemplate{"board", bv})
 	pv.Modals = bv.HasMods
 	return pv, true
+}
+
+// threadRow is the row of thread t in a board's list.
+func (v *view) threadRow(t *thread) threadRow {
+	n := v.w.postCount(t, v.gen)
+	lastID, lastDate := v.w.lastPost(t, v.gen)
+	row := threadRow{ID: t.id, Class: "item thread", Href: t.path(), Title: t.title, Locked: t.locked,
+		By: v.authorView(t.creator), Replies: formatCount(int64(n - 1)), Views: formatCount(t.views),
+		LastDate: lastDate, LastBy: v.authorView(v.w.postAuthor(t, lastID))}
+	if np := pages(n, postsPerPage); np > 1 {
+		for k := 1; k <= np && k <= 4; k++ {
+			row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), k), Text: fmt.Sprint(k)})
+		}
+		if np > 4 {
+			row.Micro = append(row.Micro, pageItem{Href: fmt.Sprintf("%s?page=%d", t.path(), np), Text: fmt.Sprint(np)})
+		}
+	}
+	return row
+}
+
+// pageBase is the path page links start with: path itself, or "" (the odd
+// query-only form) when OddForms is on and the page is one of its few.
+func (v *view) pageBase(path string, oddPage bool) string {
+	if v.w.odd && oddPage {
+		return ""
+	}
+	return path
 }
 
 // mainTemplate is a page body: the template set (templates/SET.html) and its data.
@@ -398,16 +440,17 @@ type optionView struct {
 }
 
 type postView struct {
-	ID        int64
-	N         int
-	Class     string
-	Author    userView
-	Date      int64
-	Message   template.HTML
-	Likes     *likesView
-	Editor    *userView
-	Edited    int64
-	Signature template.HTML
+	ID         int64
+	N          int
+	Class      string
+	Author     userView
+	CustomMini bool // the admin-customised mini-profile template
+	Date       int64
+	Message    template.HTML
+	Likes      *likesView
+	Editor     *userView
+	Edited     int64
+	Signature  template.HTML
 }
 
 type likesView struct {
@@ -434,7 +477,7 @@ func (v *view) threadData(t *thread) pbThread {
 	if t.creator.kind == byUser {
 		d.CreatedBy = t.creator.id
 	}
-	if t.viewsNumber {
+	if t.odd {
 		d.Views = t.views
 	} else {
 		d.Views = formatCount(t.views)
@@ -450,7 +493,7 @@ func (v *view) thread(t *thread, p int) (*pageView, bool) {
 	if p < 1 || p > last {
 		return nil, false
 	}
-	tv := &threadView{Title: t.title, Pages: pagination(p, last)}
+	tv := &threadView{Title: t.title, Pages: pagination(p, last, v.pageBase(t.path(), t.odd))}
 	if t.poll != nil && p == 1 {
 		pv := &pollView{Question: t.poll.question, ThreadID: t.id, Total: int64(len(t.poll.voters))}
 		for _, o := range t.poll.options {
@@ -469,7 +512,13 @@ func (v *view) thread(t *thread, p int) (*pageView, bool) {
 	params := map[string]any{"thread_id": t.id, "page": p}
 	page := v.boardData(t.board, false)
 	page["thread"] = v.threadData(t)
-	nav := append(v.boardNav(t.board), navItem{Href: t.path(), Name: t.title})
+	// The last breadcrumb is the thread's a.thread-link.thread-N (§2), which
+	// live-tested scrapers take the thread id from; OddForms leaves it out on odd threads.
+	crumb := navItem{Href: t.path(), Name: t.title}
+	if !t.odd {
+		crumb.Class = fmt.Sprintf("thread-link thread-%d", t.id)
+	}
+	nav := append(v.boardNav(t.board), crumb)
 	pv := v.layout(t.title, "", "thread", params, page, nav, mainTemplate{"thread", tv})
 	pv.Modals = t.poll != nil && p == 1
 	for _, post := range tv.Posts {
@@ -483,7 +532,7 @@ func (v *view) thread(t *thread, p int) (*pageView, bool) {
 func (v *view) postView(t *thread, id int64, index, row int) postView {
 	p := v.w.genPost(t, id, v.gen, v.h)
 	pv := postView{ID: id, N: index + 1, Class: "item post", Author: v.authorView(p.author), Date: p.date,
-		Message: template.HTML(p.message)}
+		Message: template.HTML(p.message), CustomMini: id%7 == 3}
 	if id == t.firstShown() {
 		pv.Class += " first"
 	}
@@ -540,7 +589,7 @@ func (v *view) members(p int) (*pageView, bool) {
 	if p < 1 || p > last {
 		return nil, false
 	}
-	mv := &membersView{Pages: pagination(p, last)}
+	mv := &membersView{Pages: pagination(p, last, v.pageBase("/members", true))}
 	for _, u := range us[(p-1)*membersPerPage : min(p*membersPerPage, len(us))] {
 		mv.Members = append(mv.Members, memberRow{ID: u.id, Name: u.name, Username: u.username, Group: u.group,
 			Posts: formatCount(u.postCount), Registered: u.registered, LastOnline: u.lastOnline, Online: u.online})
@@ -565,6 +614,7 @@ type profileView struct {
 type profileField struct {
 	Label string
 	Value template.HTML
+	Class string // custom fields: custom-field-NAME
 }
 
 type messengerView struct{ Label, Handle string }
@@ -575,7 +625,7 @@ func (v *view) profile(u *user) *pageView {
 		Signature: template.HTML(u.signature)}
 	esc := template.HTMLEscapeString
 	add := func(label, value string) {
-		pv.Fields = append(pv.Fields, profileField{label, template.HTML(value)})
+		pv.Fields = append(pv.Fields, profileField{Label: label, Value: template.HTML(value)})
 	}
 	if u.age > 0 {
 		add("Age", fmt.Sprint(u.age))
@@ -601,6 +651,9 @@ func (v *view) profile(u *user) *pageView {
 		add("Web Site", fmt.Sprintf(`<a href="%s" target="_blank" rel="nofollow">%s</a>`, esc(u.websiteURL), esc(u.website)))
 	}
 	add("Posts", formatCount(u.postCount))
+	for _, c := range u.customFields {
+		pv.Fields = append(pv.Fields, profileField{Label: c.name, Value: template.HTML(esc(c.value)), Class: customFieldClass(c.name)})
+	}
 	for _, m := range u.messengers {
 		pv.Messengers = append(pv.Messengers, messengerView{m.label, m.handle})
 	}

@@ -180,7 +180,7 @@ type postImage struct {
 	post    int64
 	k       int // 1-based position in the post
 	kind    imageKind
-	onForum bool // a relative src on the forum host; else absolute on the image host
+	onForum bool // OddForms: a relative src on the forum host; else absolute on the image host
 }
 
 func (pi postImage) path() string {
@@ -218,9 +218,9 @@ func (w *world) postImages(id int64) []postImage {
 	case f&featImagesA != 0:
 		specs = []spec{{imgPNG, false}, {imgJPEG, false}}
 	case f&featImagesB != 0:
-		specs = []spec{{imgGIF, true}, {imgBMP, false}}
+		specs = []spec{{imgGIF, w.odd}, {imgBMP, false}}
 	case f&featImagesC != 0:
-		specs = []spec{{imgSVG, false}, {imgWebP, true}}
+		specs = []spec{{imgSVG, false}, {imgWebP, false}}
 	case f&featImageDead != 0:
 		specs = []spec{{imgDead, false}}
 	case f&featImageHTML != 0:
@@ -228,7 +228,7 @@ func (w *world) postImages(id int64) []postImage {
 	case f == 0 && hashFloat(w.seed, streamImage, id, 1) < 0.04:
 		kinds := []imageKind{imgPNG, imgJPEG, imgGIF, imgBMP, imgSVG, imgWebP}
 		k := kinds[int(hashFloat(w.seed, streamImage, id, 2)*float64(len(kinds)))]
-		specs = []spec{{k, hashFloat(w.seed, streamImage, id, 3) < 0.25}}
+		specs = []spec{{k, false}}
 	}
 	out := make([]postImage, len(specs))
 	for i, s := range specs {
@@ -244,10 +244,19 @@ func (w *world) genMessage(r *rand.Rand, p *post, f feature, h hosts) string {
 	if f&featQuote != 0 || (f == 0 && p.id != p.t.firstShown() && chance(r, 0.08)) {
 		q := w.user(w.zipfUser(r.Float64()))
 		qdate := p.date - hour - r.Int64N(day)
-		fmt.Fprintf(&b, `<div class="quote" source="/post/%d" author="@%s" timestamp="%d">`+
-			`<div class="quote_header">Quote from <a href="/user/%d">%s</a> on <abbr class="time" data-timestamp="%d">%s</abbr></div>`+
-			`<div class="quote_avatar_container"></div><div class="quote_body">%s</div></div>`,
-			p.id-1, html.EscapeString(q.username), qdate, q.id, htmlText(q.name), qdate, shortDate(qdate), htmlText(sentence(r, between(r, 4, 12))))
+		body := htmlText(sentence(r, between(r, 4, 12)))
+		switch {
+		case f&featQuote != 0:
+			// Nested: a quote with a header around one without.
+			b.WriteString(quoteHTML(q, p.id-1, qdate, quoteHTML(nil, 0, 0, htmlText(sentence(r, 5)), h)+body, h))
+		case p.id%3 == 0:
+			b.WriteString(quoteHTML(nil, 0, 0, body, h))
+		case p.id%3 == 1:
+			inner := w.user(w.zipfUser(r.Float64()))
+			b.WriteString(quoteHTML(q, p.id-1, qdate, quoteHTML(inner, p.id-2, qdate-hour, htmlText(sentence(r, 4)), h)+body, h))
+		default:
+			b.WriteString(quoteHTML(q, p.id-1, qdate, body, h))
+		}
 	}
 	paras := between(r, 1, 3)
 	for i := 0; i < paras; i++ {
@@ -291,6 +300,36 @@ func (w *world) genMessage(r *rand.Rand, p *post, f feature, h hosts) string {
 	for _, im := range p.images {
 		fmt.Fprintf(&b, `<br><img src="%s" alt="[image]" class="bbcode_img">`, html.EscapeString(im.src(h)))
 	}
+	return b.String()
+}
+
+// quoteHTML writes a quote as ProBoards stores it (§10): div.quote with
+// author, source and timestamp (seconds) > div.quote_body holding the
+// avatar container, the header (a link to the source around the date, the
+// author's link in a Person span, " said:"), the quoted HTML and
+// div.quote_clear. A nil author is a quote without a header
+// (div.quote.no_header).
+func quoteHTML(q *user, source, ms int64, body string, h hosts) string {
+	if q == nil {
+		return `<div class="quote no_header"><div class="quote_body">` + body + `<div class="quote_clear"></div></div></div>`
+	}
+	var b hw
+	id := itoa(q.id)
+	b.s(`<div class="quote" author="@`)
+	b.text(q.username)
+	b.s(`" source="/post/`, itoa(source), `" timestamp="`, itoa(ms/1000), `"><div class="quote_body">`)
+	b.s(`<div class="quote_avatar_container"><div class="avatar-wrapper avatar_size_quote avatar-`, id, `"><img src="`)
+	b.text(q.avatarSrc(h))
+	b.s(`" alt="`)
+	b.text(q.name)
+	b.s(`"></div></div><div class="quote_header"><a href="/post/`, itoa(source), `">`)
+	b.ts(ms, "o-timestamp time")
+	b.s(`</a> <span itemscope="" itemtype="http://schema.org/Person"><a class="o-user-link js-user-link user-link user-`, id,
+		`" data-id="`, id, `" title="@`)
+	b.text(q.username)
+	b.s(`" href="/user/`, id, `"><span itemprop="name">`)
+	b.text(q.name)
+	b.s(`</span></a></span> said:</div>`, body, `<div class="quote_clear"></div></div></div>`)
 	return b.String()
 }
 

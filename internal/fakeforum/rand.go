@@ -19,6 +19,7 @@ const (
 	streamFault
 	streamPoW
 	streamGen1
+	streamCustomField
 )
 
 // mix is SplitMix64's finaliser: it spreads nearby inputs far apart.

@@ -29,10 +29,14 @@ func (b *hw) int(n int64) { b.WriteString(strconv.FormatInt(n, 10)) }
 
 func (b *hw) html() template.HTML { return template.HTML(b.String()) }
 
-// userLink writes a member's link (§4).
+// userLink writes a member's link (§4), with the class of the member's group.
 func (b *hw) userLink(u userView) {
 	id := strconv.FormatInt(u.ID, 10)
-	b.s(`<a class="o-user-link js-user-link user-link user-`, id, `" data-id="`, id, `" title="@`)
+	b.s(`<a class="o-user-link js-user-link user-link user-`, id)
+	if g := groupID(u.Group); g > 0 {
+		b.s(` group-`, strconv.Itoa(g))
+	}
+	b.s(`" data-id="`, id, `" title="@`)
 	b.text(u.Username)
 	b.s(`" href="/user/`, id, `">`)
 	b.text(u.Name)
@@ -61,11 +65,18 @@ func (b *hw) author(u userView) {
 	}
 }
 
-// ts writes a timestamp (§3). class is "o-timestamp time" except in the members list.
+// ts writes a timestamp (§3). class is "o-timestamp time" except in the
+// members list. A date on the day of forumNow or the day before is a
+// recent_time whose text is relative ("Yesterday at 4:20pm"); data-timestamp
+// stays absolute.
 func (b *hw) ts(ms int64, class string) {
+	text, recent := relativeDate(ms)
+	if recent {
+		class += " recent_time"
+	}
 	b.s(`<abbr class="`, class, `" data-timestamp="`)
 	b.int(ms)
-	b.s(`" title="`, titleDate(ms), `">`, shortDate(ms), `</abbr>`)
+	b.s(`" title="`, titleDate(ms), `">`, text, `</abbr>`)
 }
 
 // pagination writes a ul.ui-pagination (§5).
@@ -81,7 +92,7 @@ func (b *hw) pagination(items []pageItem) {
 			}
 			b.s(`>`, it.Text, `</a>`)
 		case it.Gap:
-			b.s(`<span>…</span>`)
+			b.s(`<div>…</div>`)
 		default:
 			b.s(`<a>`, it.Text, `</a>`)
 		}
@@ -95,7 +106,14 @@ func (b *hw) boardRow(r boardRow) {
 	id := strconv.FormatInt(r.ID, 10)
 	b.s(`<tr class="o-board board item" id="board-`, id, `">`+"\n")
 	b.s(`<td class="icon"><div class="icon_wrapper"><span class="board-icon"></span></div></td>` + "\n")
-	b.s(`<td class="main clickable"><span class="link"><a class="board-`, id, `" href="`, r.Href, `">`)
+	if r.Redirect {
+		// A redirect board's main cell ends the row: no counts, no latest (§6).
+		b.s(`<td class="main clickable redirect" colspan="3"><span class="link"><a class="board-`, id, `" href="`)
+		b.text(r.Href)
+		b.s(`">`)
+	} else {
+		b.s(`<td class="main clickable"><span class="link"><a class="board-`, id, `" href="`, r.Href, `">`)
+	}
 	b.text(r.Name)
 	b.s("</a></span>\n")
 	if r.Desc != "" {
@@ -119,6 +137,10 @@ func (b *hw) boardRow(r boardRow) {
 			b.s(`</a>`)
 		}
 		b.s("</div>\n")
+	}
+	if r.Redirect {
+		b.s("</td>\n</tr>\n")
+		return
 	}
 	b.s("</td>\n", `<td class="threads">`, r.Threads, "</td>\n", `<td class="posts">`, r.Posts, "</td>\n", `<td class="latest">`)
 	if l := r.Latest; l != nil {
@@ -160,14 +182,20 @@ func (b *hw) threadRow(r threadRow) {
 	b.s("</td>\n</tr>\n")
 }
 
-// miniProfile writes a post's left panel content (§10).
-func (b *hw) miniProfile(u userView) {
+// miniProfile writes a post's left panel content (§10). custom is the
+// admin-edited template: links and stats before and after the author.
+func (b *hw) miniProfile(u userView, custom bool) {
 	switch u.Kind {
 	case "deleted":
 		b.s(`<div class="deleted-mini-profile"><div class="info">Deleted Member</div></div>`)
 	case "user":
 		id := strconv.FormatInt(u.ID, 10)
-		b.s(`<div class="mini-profile">`+"\n", `<div class="avatar"><div class="avatar-wrapper avatar_size_default avatar-`, id, `"><img src="`)
+		b.s(`<div class="mini-profile">` + "\n")
+		if custom {
+			b.s(`<div class="custom-mini-links"><a href="/user/`, id, `/recent_posts">Posts</a> · <a href="/members">Members</a> · <a href="/conversation/new/`, id, `">Message</a></div>`+"\n",
+				`<span class="post-count-like-ratio" data-user-like-count="`, u.Likes, `" data-user-post-count="`, u.Posts, `">Likes: `, u.Likes, `</span>`+"\n")
+		}
+		b.s(`<div class="avatar"><div class="avatar-wrapper avatar_size_default avatar-`, id, `"><img src="`)
 		b.text(u.Avatar)
 		b.s(`" alt="`)
 		b.text(u.Name)
@@ -175,7 +203,11 @@ func (b *hw) miniProfile(u userView) {
 		b.userLink(u)
 		b.s("</span>\n", `<div class="info">`)
 		b.text(u.Group)
-		b.s(`<br>Posts: `, u.Posts, "</div>\n</div>")
+		b.s(`<br>Posts: `, u.Posts, "<br></div>\n")
+		if custom {
+			b.s(`<div class="custom-mini-stats">Likes received: `, u.Likes, `<br><a href="/user/`, id, `">View profile</a></div>`+"\n")
+		}
+		b.s("</div>")
 	case "guest":
 		b.s(`<div class="mini-profile guest">`+"\n", `<span class="user-guest">`)
 		b.text(u.Name)
@@ -187,18 +219,19 @@ func (b *hw) miniProfile(u userView) {
 	}
 }
 
-// postRow writes a tr.item.post (§10).
+// postRow writes a tr.item.post (§10): one cell holding the post's layout
+// table, a row with td.left-panel and td.content and a row with td.foot.
+// The inner rows have no class "item" (forum-dl expects every tr.item to be
+// a post). Likes sit in the header's div.info, beside the date.
 func (b *hw) postRow(p postView) {
 	id := strconv.FormatInt(p.ID, 10)
-	b.s(`<tr class="`, p.Class, `" id="post-`, id, `">`+"\n", `<td class="left-panel">`)
-	b.miniProfile(p.Author)
+	b.s(`<tr class="`, p.Class, `" id="post-`, id, `">`+"\n", `<td><table class="post-layout"><tbody>`+"\n", `<tr><td class="left-panel">`)
+	b.miniProfile(p.Author, p.CustomMini)
 	b.s("</td>\n", `<td class="content">`+"\n", `<div class="content-head"><div class="info"><span class="date">`)
 	b.ts(p.Date, "o-timestamp time")
-	b.s(`</span> <a class="permalink" href="/post/`, id, `">#`, strconv.Itoa(p.N), "</a></div>\n")
-	b.s(`<div class="controls"><a class="likes-button" href="javascript:void(0)">Like</a> <a class="quote-button" href="/post/quote/`, id, `">Quote</a></div></div>`+"\n")
-	b.s(`<article><div class="message">`, string(p.Message), "</div></article>\n")
+	b.s(`</span> <a class="permalink" href="/post/`, id, `">#`, strconv.Itoa(p.N), "</a>")
 	if l := p.Likes; l != nil {
-		b.s(`<div class="likes">`)
+		b.s(` <span class="likes">`)
 		if l.Many {
 			b.s(`<a href="javascript:void(0)" class="view-likes" data-post="`, id, `">`, strconv.Itoa(l.Count), ` people</a> like this.`)
 		} else {
@@ -208,9 +241,12 @@ func (b *hw) postRow(p postView) {
 			}
 			b.s(" ", l.Verb, " this.")
 		}
-		b.s("</div>\n")
+		b.s("</span>")
 	}
-	b.s("</td>\n", `<td class="foot">`)
+	b.s("</div>\n")
+	b.s(`<div class="controls"><a class="likes-button" href="javascript:void(0)">Like</a> <a class="quote-button" href="/post/quote/`, id, `">Quote</a></div></div>`+"\n")
+	b.s(`<article><div class="message">`, string(p.Message), "</div></article>\n")
+	b.s("</td></tr>\n", `<tr><td class="foot" colspan="2">`)
 	if p.Editor != nil {
 		b.s(`<div class="edited_by">Last Edit: `)
 		b.ts(p.Edited, "o-timestamp time")
@@ -221,14 +257,14 @@ func (b *hw) postRow(p postView) {
 	if p.Signature != "" {
 		b.s(`<div class="signature">`, string(p.Signature), `</div>`)
 	}
-	b.s("</td>\n</tr>\n")
+	b.s("</td></tr>\n</tbody></table></td>\n</tr>\n")
 }
 
 // memberRow writes a tr.member of the members list (§7).
 func (b *hw) memberRow(m memberRow) {
 	id := strconv.FormatInt(m.ID, 10)
 	b.s(`<tr class="member" id="member-`, id, `">`+"\n", `<td class="name">`)
-	b.userLink(userView{ID: m.ID, Name: m.Name, Username: m.Username})
+	b.userLink(userView{ID: m.ID, Name: m.Name, Username: m.Username, Group: m.Group})
 	b.s("</td>\n", `<td class="group">`)
 	b.text(m.Group)
 	b.s("</td>\n", `<td class="posts">`, m.Posts, "</td>\n", `<td class="date-registered">`)

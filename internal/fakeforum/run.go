@@ -19,6 +19,7 @@ type Options struct {
 	Faults     string        `help:"Faults to inject, e.g. 429,503=0.05,slow (names: 429 503 slow reset truncate pow login; default rate 0.1)." placeholder:"LIST"`
 	SlowDelay  time.Duration `help:"Delay of the slow fault." default:"2s"`
 	Generation int           `help:"Content generation: 0, or 1 for the same forum a few days later." default:"0"`
+	OddForms   bool          `help:"Also serve, on a few pages, the odd markup forms real ProBoards does not send (query-only page links, relative image URLs, views as a number, no a.thread-link)."`
 	Truth      string        `help:"Write the ground truth (NDJSON records) to this file before serving." placeholder:"FILE" type:"path"`
 	AccessLog  string        `help:"Append one NDJSON line per request to this file." placeholder:"FILE" type:"path"`
 	AddrFile   string        `help:"Write the base URL (http://ADDR) to this file once listening." placeholder:"FILE" type:"path"`
@@ -31,7 +32,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	if err != nil {
 		return 2, err
 	}
-	cfg := Config{Seed: o.Seed, Size: o.Size, Faults: faults, Generation: o.Generation, SlowDelay: o.SlowDelay}
+	cfg := Config{Seed: o.Seed, Size: o.Size, Faults: faults, Generation: o.Generation, SlowDelay: o.SlowDelay, OddForms: o.OddForms}
 	if o.AccessLog != "" {
 		lf, err := os.OpenFile(o.AccessLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {

@@ -200,12 +200,17 @@ func (f *Forum) route(w http.ResponseWriter, r *http.Request) {
 		}
 	case path == "/css/theme.css":
 		var b bytes.Buffer
-		writeCSS(&b, v.h)
+		writeCSS(&b, v.h, f.w.odd)
 		serveBytes(w, r, http.StatusOK, "text/css; charset=utf-8", b.Bytes())
 		return
 	}
 	if m := boardRoute.FindStringSubmatch(path); m != nil {
 		if b := f.board(m[1]); b != nil {
+			if b.redirect != "" {
+				// A redirect board has no page: ProBoards sends its visitors on.
+				http.Redirect(w, r, b.redirect, http.StatusFound)
+				return
+			}
 			if pv, ok := v.board(b, page); ok {
 				servePage(w, r, http.StatusOK, pv)
 				return

@@ -58,7 +58,6 @@ func (w *world) buildThreads(r *rand.Rand) {
 		}
 		t.locked = chance(tr, 0.05)
 		t.views = logUniform(tr, 5, 90000)
-		t.viewsNumber = t.id%4 == 0
 		if chance(tr, 0.02) {
 			t.poll = w.genPoll(tr, 0)
 		}
@@ -87,7 +86,6 @@ func (w *world) buildThreads(r *rand.Rand) {
 	sp.featureThread.nAlloc = max(sp.featureThread.nAlloc, len(featureOrder)+1)
 	sp.featureThread.creator = author{kind: byUser, id: 2}
 	sp.featureThread.views = 12345
-	sp.featureThread.viewsNumber = false
 	sp.featureThread.poll = nil
 	sp.pollThread = bigThreads[k+1]
 	sp.pollThread.poll = w.genPoll(newRand(w.seed, streamThread, sp.pollThread.id), 5)
@@ -109,6 +107,12 @@ func (w *world) buildThreads(r *rand.Rand) {
 	g.goneFirst = true
 	g.creator = author{kind: byGone}
 	g.nAlloc = max(g.nAlloc, 4)
+	if w.odd {
+		// OddForms: the long thread and every ninth thread.
+		for _, t := range w.threads {
+			t.odd = t == sp.longThread || (t.id%9 == 0 && t != sp.featureThread)
+		}
+	}
 
 	// Post ids and dates, now that the counts are final.
 	next := int64(1)

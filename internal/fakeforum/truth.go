@@ -61,6 +61,11 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 	}
 	for _, usr := range w.users {
 		write(w.userRecord(usr, h))
+		uf := record.UserField{Type: record.TypeUserField, UserID: usr.id, Fields: []record.CustomField{}}
+		for _, c := range usr.customFields {
+			uf.Fields = append(uf.Fields, record.CustomField{Name: c.name, Value: c.value})
+		}
+		write(uf)
 		write(record.Avatar{Type: record.TypeAvatar, UserID: usr.id, URL: usr.avatarURL(h)})
 		if !seen[usr.avatarURL(h)] {
 			kind, data := imgPNG, []byte(nil)
@@ -108,11 +113,11 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 	}
 	for _, s := range smileys {
 		kind, data, _ := w.imageFor(s.path(), gen)
-		image(imageRecord(s.url(h), "smiley "+s.code, kind, data, nil))
+		image(imageRecord(s.url(h, w.odd), "smiley "+s.code, kind, data, nil))
 	}
 	for _, th := range []struct{ url, path, desc string }{
 		{h.imageURL(faviconPath), faviconPath, record.ImageFavicon},
-		{h.forumURL(backgroundPath), backgroundPath, record.ImageBackground},
+		{w.backgroundURL(h), backgroundPath, record.ImageBackground},
 		{h.imageURL(bannerPath), bannerPath, record.ImageBanner},
 	} {
 		kind, data, _ := w.imageFor(th.path, gen)
@@ -127,6 +132,10 @@ func (f *Forum) WriteTruth(out io.Writer, base string) error {
 func (w *world) boardRecord(b *board, h hosts) record.Board {
 	rec := record.Board{Type: record.TypeBoard, ID: b.id, CategoryID: record.Ptr(b.cat.id), Name: record.Ptr(b.name),
 		PasswordProtected: record.Ptr(b.password), URL: record.Ptr(h.forumURL(b.path()))}
+	if b.redirect != "" {
+		// Known only from its row, which links off-site and says nothing of a password.
+		rec.PasswordProtected, rec.URL = nil, nil
+	}
 	if b.desc != "" {
 		rec.Description = record.Ptr(b.desc)
 	}
@@ -268,6 +277,9 @@ func (w *world) pagePathsUnlocked(gen int, unlocked bool) []string {
 		}
 	}
 	for _, b := range w.boards {
+		if b.redirect != "" {
+			continue // no page of its own
+		}
 		if b.password && !unlocked {
 			out = append(out, b.path())
 			continue

@@ -83,7 +83,7 @@ func TestTruthMatchesStats(t *testing.T) {
 		if got != s {
 			t.Errorf("generation %d: truth counts %+v, Stats %+v", gen, got, s)
 		}
-		if s.Pages < 100 || s.Users != 40 || s.Boards != 12 {
+		if s.Pages < 100 || s.Users != 40 || s.Boards != 13 { // 12 and the redirect board
 			t.Errorf("small is not small-sized: %+v", s)
 		}
 	}
@@ -158,6 +158,16 @@ func TestTruthAgreesWithPages(t *testing.T) {
 	t.Run("boards", func(t *testing.T) {
 		for _, b := range tr.byType["board"] {
 			id := num(b, "id")
+			if _, ok := b["url"]; !ok {
+				// The redirect board: known from its home row only, which links off-site.
+				rb := f.w.special.redirectBoard
+				row := must(t, home, fmt.Sprintf("tr#board-%d > td.main.clickable.redirect[colspan='3']", id), "redirect row")
+				if id != rb.id || attrOr(must(t, row, fmt.Sprintf("a.board-%d", id), "row"), "href") != redirectURL ||
+					b["password_protected"] != nil || first(row.Parent, "td.threads, td.latest") != nil {
+					t.Errorf("board %d without url: truth %v, row %s", id, b, attrOr(row, "class"))
+				}
+				continue
+			}
 			u, _ := url.Parse(str(b, "url"))
 			doc := page(t, f, u.Path)
 			items := all(doc, "#nav-tree li a")
@@ -211,6 +221,9 @@ func TestTruthAgreesWithPages(t *testing.T) {
 			byBoard[num(m, "board_id")] = append(byBoard[num(m, "board_id")], fmt.Sprint(num(m, "user_id")))
 		}
 		for _, b := range f.w.boards {
+			if b.redirect != "" {
+				continue // no page
+			}
 			doc := page(t, f, b.path())
 			link := first(doc, "a#moderators-link")
 			if (link != nil) != (len(byBoard[b.id]) > 0) && !b.password {
@@ -451,7 +464,7 @@ func TestTruthAgreesWithPages(t *testing.T) {
 			described[resolve(t, "/", attrOr(img, "src"))] = "smiley " + attrOr(img, "title")
 		}
 		described[resolve(t, "/", attrOr(must(t, home, `link[rel="icon"]`, "home"), "href"))] = "favicon"
-		described[testBase+backgroundPath] = "background"
+		described["http://"+testImage+backgroundPath] = "background"
 		described["http://"+testImage+bannerPath] = "banner"
 		for u, d := range described {
 			if im := images[u]; im == nil || str(im, "description") != d {
@@ -554,7 +567,20 @@ func checkPost(t *testing.T, f *Forum, row *html.Node, p map[string]any, likes m
 	if strings.Join(liked, ",") != strings.Join(likes[id], ",") {
 		t.Errorf("post %d: likers %v, truth %v", id, liked, likes[id])
 	}
+	// Quote headers show the quoted member's avatar, which is an avatar of
+	// the truth; every other image of a message is a post image of that post.
+	quoteAvatars := map[*html.Node]bool{}
+	for _, img := range all(msg, ".quote_avatar_container img[src]") {
+		quoteAvatars[img] = true
+		u := resolve(t, "/thread/1/x", attrOr(img, "src"))
+		if im := images[u]; im == nil || str(im, "description") != record.ImageAvatar {
+			t.Errorf("post %d: quote avatar %s has truth %v", id, u, im)
+		}
+	}
 	for _, img := range all(msg, "img[src]") {
+		if quoteAvatars[img] {
+			continue
+		}
 		u := resolve(t, "/thread/1/x", attrOr(img, "src"))
 		if im := images[u]; im == nil || str(im, "description") != record.ImagePost || num(im, "post_id") != id {
 			t.Errorf("post %d: image %s has truth %v", id, u, im)

@@ -30,6 +30,7 @@ type world struct {
 	seed    int64
 	spec    sizeSpec
 	account Account
+	odd     bool // Config.OddForms
 	name    string
 	forumID int64
 
@@ -51,6 +52,7 @@ type world struct {
 type specials struct {
 	bigBoard, passwordBoard, noStatsBoard, noDescBoard *board
 	deepBoard                                          *board // three levels below a top-level board
+	redirectBoard                                      *board // its row links off-site
 	featureThread, guestThread, goneFirstThread        *thread
 	pollThread, announcement, sticky, locked           *thread
 	longThread                                         *thread
@@ -88,7 +90,12 @@ type user struct {
 	messengers                      []messenger
 	badges                          []string
 	avatar                          avatarKind
+	relAvatar                       bool          // OddForms: the avatar src is relative to the forum
+	customFields                    []customField // custom profile fields, in page order
 }
+
+// customField is one custom profile field (tr.custom-field-NAME).
+type customField struct{ name, value string }
 
 type messenger struct{ label, handle string }
 
@@ -99,20 +106,22 @@ type category struct {
 }
 
 type board struct {
-	id              int64
-	name, slug      string
-	desc            string
-	cat             *category
-	parent          *board
-	children        []*board
-	depth           int // 0 for top-level boards
-	password        bool
-	noStats         bool
-	moderators      []int64
-	threads         [2][]*thread // display order in each generation
-	nPosts          [2]int64
-	latest          [2]*thread // the thread with the newest post
-	assignedThreads int
+	id                int64
+	name, slug        string
+	desc              string
+	cat               *category
+	parent            *board
+	children          []*board
+	depth             int // 0 for top-level boards
+	password          bool
+	noStats           bool
+	showAnnouncements bool   // lists board 1's announcements on top of its first page
+	redirect          string // a redirect board: its row links here (off-site); it has no page of its own
+	moderators        []int64
+	threads           [2][]*thread // display order in each generation
+	nPosts            [2]int64
+	latest            [2]*thread // the thread with the newest post
+	assignedThreads   int
 }
 
 type thread struct {
@@ -123,7 +132,7 @@ type thread struct {
 	goneFirst                    bool // the first post was deleted; created_by is 0
 	announcement, sticky, locked bool
 	views                        int64
-	viewsNumber                  bool  // proboards.data gives views as a JSON number
+	odd                          bool  // OddForms: views a JSON number, no a.thread-link, query-only page links
 	firstAlloc                   int64 // first post id allocated to the thread
 	nAlloc                       int   // post ids allocated: firstAlloc .. firstAlloc+nAlloc-1
 	start, step                  int64 // ms: date of the first post and spacing of the others
@@ -196,6 +205,7 @@ func buildWorld(cfg Config) *world {
 		seed:     cfg.Seed,
 		spec:     spec,
 		account:  cfg.Account,
+		odd:      cfg.OddForms,
 		features: map[int64]feature{},
 	}
 	r := newRand(w.seed, streamWorld, 0)
@@ -205,6 +215,7 @@ func buildWorld(cfg Config) *world {
 	w.buildBoards(r)
 	w.buildThreads(r)
 	w.buildGen1(r)
+	w.addRedirectBoard()
 	w.orderBoards()
 	w.buildShouts()
 	return w

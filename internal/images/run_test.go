@@ -72,7 +72,9 @@ func requests(log *fakeforum.AccessRecorder) map[string]int {
 func truthImages(t *testing.T, faults map[string]float64) (srv *httptest.Server, log *fakeforum.AccessRecorder, want map[string]map[string]any, in []string) {
 	t.Helper()
 	log = &fakeforum.AccessRecorder{}
-	f, err := fakeforum.New(fakeforum.Config{Seed: 3, Size: "small", AccessLog: log, Faults: faults})
+	// OddForms: only its relative image URLs put images on the forum's own
+	// host, which the throttling tests need; the others are on the image host.
+	f, err := fakeforum.New(fakeforum.Config{Seed: 3, Size: "small", AccessLog: log, Faults: faults, OddForms: true})
 	if err != nil {
 		t.Fatal(err)
 	}

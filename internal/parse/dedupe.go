@@ -37,6 +37,8 @@ func entityKey(e any) string {
 		return "image " + v.URL
 	case *record.Avatar:
 		return fmt.Sprint("avatar ", v.UserID)
+	case *record.UserField:
+		return fmt.Sprint("user_field ", v.UserID)
 	}
 	return fmt.Sprintf("%T %p", e, e)
 }

@@ -36,7 +36,13 @@ type crawled struct {
 // serveFake starts the fake forum of the given size on 127.0.0.1.
 func serveFake(t testing.TB, size string) (*fakeforum.Forum, *httptest.Server) {
 	t.Helper()
-	f, err := fakeforum.New(fakeforum.Config{Seed: 1, Size: size})
+	return serveFakeConfig(t, fakeforum.Config{Seed: 1, Size: size})
+}
+
+// serveFakeConfig starts the fake forum of cfg on 127.0.0.1.
+func serveFakeConfig(t testing.TB, cfg fakeforum.Config) (*fakeforum.Forum, *httptest.Server) {
+	t.Helper()
+	f, err := fakeforum.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +170,7 @@ var keyFields = map[string][]string{
 	"category": {"id"}, "board": {"id"}, "moderator": {"board_id", "user_id"}, "thread": {"id"},
 	"post": {"id"}, "like": {"post_id", "user_id"}, "poll": {"id"}, "poll_option": {"id"},
 	"poll_voter": {"poll_id", "user_id"}, "user": {"id"}, "shoutbox_post": {"id"},
-	"image": {"url"}, "avatar": {"user_id"},
+	"image": {"url"}, "avatar": {"user_id"}, "user_field": {"user_id"},
 }
 
 // downloadFields are added by pb-images, not by parsers.
@@ -234,9 +240,22 @@ func entityLines(t testing.TB, pages []crawled) [][]byte {
 // TestFakeforumMatchesTruth is the property test: crawling the small fake
 // forum through the parser's links, plain pages and then render pages
 // (rendered as renderPage says), yields exactly the forum's ground truth,
-// per table and per merged record, apart from the fields pb-images adds.
+// per table and per merged record, apart from the fields pb-images adds;
+// with the real forms only and with the odd forms (Config.OddForms) too.
 func TestFakeforumMatchesTruth(t *testing.T) {
-	f, srv := serveFake(t, "small")
+	for _, tc := range []struct {
+		name string
+		cfg  fakeforum.Config
+	}{
+		{"real forms", fakeforum.Config{Seed: 1, Size: "small"}},
+		{"odd forms", fakeforum.Config{Seed: 1, Size: "small", OddForms: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { fakeforumMatchesTruth(t, tc.cfg) })
+	}
+}
+
+func fakeforumMatchesTruth(t *testing.T, cfg fakeforum.Config) {
+	f, srv := serveFakeConfig(t, cfg)
 	pages, renders := crawlFake(t, srv, true, 5000)
 
 	var truthBuf bytes.Buffer
@@ -363,15 +382,15 @@ func refreshFakeforumFixtures(t *testing.T) {
 		}
 		return false
 	}
-	picks := []struct {
-		name string
-		pick func(c crawled) bool
-	}{
+	picks := []fixturePick{
 		{"home", func(c crawled) bool { return c.page.Kind == record.KindHome }},
 		{"theme-css", func(c crawled) bool { return c.page.Kind == record.KindCSS }},
 		{"board-moderators-subboards", func(c crawled) bool {
 			return c.page.Kind == record.KindBoard && !c.page.Rendered && renderLink(c) &&
 				has(c, func(e any) bool { b, ok := e.(*record.Board); return ok && b.ParentID != nil })
+		}},
+		{"board-announcements-atop", func(c crawled) bool {
+			return c.page.Kind == record.KindBoard && strings.Contains(c.page.Body, `"show_announcements":1`)
 		}},
 		{"board-page-2", func(c crawled) bool { return c.page.Kind == record.KindBoard && forumurl.Page(c.page.URL) == 2 }},
 		{"board-no-stats", func(c crawled) bool {
@@ -409,9 +428,9 @@ func refreshFakeforumFixtures(t *testing.T) {
 				return ok && th.GuestName != nil && *th.GuestName == guestCreator
 			})
 		}},
-		{"thread-views-number", func(c crawled) bool {
-			return c.page.Kind == record.KindThread && !c.page.Rendered && strings.Contains(c.page.Body, `"views":`) &&
-				!strings.Contains(c.page.Body, `"views":"`)
+		{"user-custom-fields", func(c crawled) bool {
+			return c.page.Kind == record.KindUser && strings.Contains(c.page.Body, `class="custom-field-qacorner"`) &&
+				has(c, func(e any) bool { u, ok := e.(*record.UserField); return ok && len(u.Fields) >= 3 })
 		}},
 		{"thread-full-page", func(c crawled) bool {
 			n := 0
@@ -432,7 +451,7 @@ func refreshFakeforumFixtures(t *testing.T) {
 			})
 		}},
 		{"user-badges", func(c crawled) bool {
-			return c.page.Kind == record.KindUser && strings.Contains(c.page.Body, "content-box badges")
+			return c.page.Kind == record.KindUser && strings.Contains(c.page.Body, `class="badges-title"`)
 		}},
 		{"user-full", func(c crawled) bool {
 			return has(c, func(e any) bool {
@@ -441,23 +460,56 @@ func refreshFakeforumFixtures(t *testing.T) {
 			})
 		}},
 	}
-	for _, pk := range picks {
-		var found *crawled
-		for i := range pages {
-			if pk.pick(pages[i]) {
-				found = &pages[i]
-				break
+	save := func(srv *httptest.Server, pages []crawled, picks []fixturePick) {
+		for _, pk := range picks {
+			var found *crawled
+			for i := range pages {
+				if pk.pick(pages[i]) {
+					found = &pages[i]
+					break
+				}
 			}
+			if found == nil {
+				t.Errorf("fakeforum fixture %s: no page of the small forum fits", pk.name)
+				continue
+			}
+			saveFixture(t, srv, dir, pk.name, found.page)
 		}
-		if found == nil {
-			t.Errorf("fakeforum fixture %s: no page of the small forum fits", pk.name)
-			continue
-		}
-		saveFixture(t, srv, dir, pk.name, found.page)
 	}
+	save(srv, pages, picks)
+
+	// The odd forms real ProBoards does not send, from a forum with OddForms.
+	_, oddSrv := serveFakeConfig(t, fakeforum.Config{Seed: 1, Size: "small", OddForms: true})
+	oddPages, _ := crawlFake(t, oddSrv, false, 5000)
+	queryOnly := func(c crawled) bool { return strings.Contains(c.page.Body, `<a href="?page=`) }
+	save(oddSrv, oddPages, []fixturePick{
+		{"odd-thread-views-number", func(c crawled) bool {
+			return c.page.Kind == record.KindThread && strings.Contains(c.page.Body, `"views":`) &&
+				!strings.Contains(c.page.Body, `"views":"`) && !strings.Contains(c.page.Body, `class="thread-link`) &&
+				queryOnly(c) && forumurl.Page(c.page.URL) == 2
+		}},
+		{"odd-board-query-pages", func(c crawled) bool { return c.page.Kind == record.KindBoard && queryOnly(c) }},
+		{"odd-members-query-pages", func(c crawled) bool { return c.page.Kind == record.KindMembers && queryOnly(c) }},
+		{"odd-home-relative-smiley", func(c crawled) bool {
+			return c.page.Kind == record.KindHome && strings.Contains(c.page.Body, `src="/images/smileys/`)
+		}},
+		{"odd-theme-css-relative", func(c crawled) bool { return c.page.Kind == record.KindCSS }},
+		{"odd-user-relative-avatar", func(c crawled) bool {
+			return c.page.Kind == record.KindUser && strings.Contains(c.page.Body, `src="/avatars/`)
+		}},
+		{"odd-thread-relative-image", func(c crawled) bool {
+			return c.page.Kind == record.KindThread && strings.Contains(c.page.Body, `src="/images/posts/`)
+		}},
+	})
 	// A member that does not exist: 404 with page.member.id 0.
 	missing := record.Link{URL: srv.URL + "/user/99999", Kind: record.KindUser}
 	saveFixture(t, srv, dir, "user-missing", fetchPage(t, srv, missing))
+}
+
+// fixturePick names a fixture and chooses its page from a crawl.
+type fixturePick struct {
+	name string
+	pick func(c crawled) bool
 }
 
 // saveFixture writes a page as testdata/fakeforum/<name>.json + .html (or

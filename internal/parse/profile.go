@@ -70,10 +70,19 @@ func parseProfile(p *Page) (*Result, error) {
 	if len(boxes) == 0 {
 		r.warn("no profile boxes (#center-column div.content-box)")
 	}
+	var custom customFields
 	for _, box := range boxes {
-		profileBox(box, u)
+		profileBox(box, u, &custom)
 	}
 	r.add(u)
+	// Only a profile whose field table was found says which custom fields
+	// the user has; the record replaces the stored set, so a page that lost
+	// its table must not erase them.
+	if custom.table {
+		r.add(&record.UserField{Type: record.TypeUserField, UserID: id, Fields: custom.fields})
+	} else if len(boxes) > 0 {
+		r.warn("no profile field table (a content-box table of Label: value rows)")
+	}
 
 	if img := find(show, selAvatarImg); img != nil {
 		if src, ok := p.abs(attr(img, "src")); ok {
@@ -155,10 +164,39 @@ func labelValue(t *html.Node) *html.Node {
 	return nil
 }
 
+// customFields collects a profile's custom fields (§8): rows
+// tr.custom-field-NAME and rows whose label pb does not know.
+type customFields struct {
+	table  bool // a table of "Label:" rows was found
+	fields []record.CustomField
+	seen   map[string]bool
+}
+
+func (c *customFields) add(name, value string) {
+	if name == "" || c.seen[name] {
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	c.seen[name] = true
+	c.fields = append(c.fields, record.CustomField{Name: name, Value: value})
+}
+
+// customFieldRow is the NAME of a tr.custom-field-NAME row, or "".
+func customFieldRow(tr *html.Node) string {
+	for _, c := range strings.Fields(attr(tr, "class")) {
+		if name, ok := strings.CutPrefix(c, "custom-field-"); ok && name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
 // profileBox reads one content box: the signature, the messengers, or a
 // table of "Label:" rows. The viewer's own status form is skipped; badges
 // and other boxes simply have no known labels.
-func profileBox(box *html.Node, u *record.User) {
+func profileBox(box *html.Node, u *record.User, custom *customFields) {
 	if find(box, selStatusInput) != nil {
 		return
 	}
@@ -200,12 +238,24 @@ func profileBox(box *html.Node, u *record.User) {
 		if len(cells) < 2 {
 			continue
 		}
-		profileField(u, strings.TrimSuffix(text(cells[0]), ":"), cells[1])
+		custom.table = true
+		label := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text(cells[0])), ":"))
+		if class := customFieldRow(tr); class != "" {
+			if label == "" {
+				label = class
+			}
+			custom.add(label, text(cells[1]))
+			continue
+		}
+		if !profileField(u, label, cells[1]) {
+			custom.add(label, text(cells[1]))
+		}
 	}
 }
 
-// profileField stores one "Label: value" row of the profile.
-func profileField(u *record.User, label string, v *html.Node) {
+// profileField stores one "Label: value" row of the profile and says
+// whether it knew the label.
+func profileField(u *record.User, label string, v *html.Node) bool {
 	str := func(dst **string, s string) {
 		if s != "" {
 			*dst = &s
@@ -251,5 +301,8 @@ func profileField(u *record.User, label string, v *html.Node) {
 		} else {
 			str(&u.Website, text(v))
 		}
+	default:
+		return false
 	}
+	return true
 }

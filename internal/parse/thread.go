@@ -284,6 +284,10 @@ func (p *Page) threadPost(r *Result, row *html.Node, threadID int64, modals map[
 	}
 
 	for _, img := range findAll(msg, selImg) {
+		// A quote header shows the quoted member's avatar: not the post's image.
+		if ancestor(img, func(a *html.Node) bool { return hasClass(a, "quote_avatar_container") }) != nil {
+			continue
+		}
 		if u, ok := p.abs(attr(img, "src")); ok {
 			r.add(&record.Image{Type: record.TypeImage, URL: u, Description: record.ImagePost, PostID: record.Ptr(id)})
 		}

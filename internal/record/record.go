@@ -12,6 +12,8 @@
 // complete a row without erasing what an earlier record said.
 package record
 
+import "encoding/json"
+
 // Record type names, the value of the "type" field.
 const (
 	TypeURL          = "url"
@@ -31,6 +33,7 @@ const (
 	TypeShoutboxPost = "shoutbox_post"
 	TypeImage        = "image"
 	TypeAvatar       = "avatar"
+	TypeUserField    = "user_field"
 )
 
 // Types lists every record type, in the order the schema documents them.
@@ -38,7 +41,7 @@ var Types = []string{
 	TypeURL, TypePage, TypeLink, TypeOutcome,
 	TypeCategory, TypeBoard, TypeModerator, TypeThread, TypePost, TypeLike,
 	TypePoll, TypePollOption, TypePollVoter, TypeUser, TypeShoutboxPost,
-	TypeImage, TypeAvatar,
+	TypeImage, TypeAvatar, TypeUserField,
 }
 
 // Page kinds: what a URL points at, which decides the parser.
@@ -301,6 +304,33 @@ type Avatar struct {
 	Type   string `json:"type"`
 	UserID int64  `json:"user_id"`
 	URL    string `json:"url"`
+}
+
+// UserField is the whole set of one user's custom profile fields, as the
+// profile shows them (rows tr.custom-field-NAME of its info table, and rows
+// with labels pb does not know). It is a set record: loading it replaces
+// the user's stored fields, so a field gone from the profile disappears.
+// An empty Fields says the profile has none.
+type UserField struct {
+	Type   string        `json:"type"`
+	UserID int64         `json:"user_id"`
+	Fields []CustomField `json:"fields"`
+}
+
+// CustomField is one custom profile field: the label without its colon and
+// the value cell's text.
+type CustomField struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// MarshalJSON writes Fields as [] rather than null when there are none.
+func (u UserField) MarshalJSON() ([]byte, error) {
+	type plain UserField
+	if u.Fields == nil {
+		u.Fields = []CustomField{}
+	}
+	return json.Marshal(plain(u))
 }
 
 // Ptr returns a pointer to v; handy for filling optional fields.

@@ -20,6 +20,7 @@ var goTypes = map[string]any{
 	TypeThread: Thread{}, TypePost: Post{}, TypeLike: Like{}, TypePoll: Poll{},
 	TypePollOption: PollOption{}, TypePollVoter: PollVoter{}, TypeUser: User{},
 	TypeShoutboxPost: ShoutboxPost{}, TypeImage: Image{}, TypeAvatar: Avatar{},
+	TypeUserField: UserField{},
 }
 
 // fill sets every field of the struct v points to, so the encoding shows
@@ -49,6 +50,12 @@ func fill(v reflect.Value, typ string) {
 			target.SetBool(true)
 		case target.Kind() == reflect.Slice && target.Type().Elem().Kind() == reflect.String:
 			target.Set(reflect.ValueOf([]string{"div.x"}))
+		case target.Kind() == reflect.Slice && target.Type().Elem().Kind() == reflect.Struct:
+			target.Set(reflect.MakeSlice(target.Type(), 1, 1))
+			el := target.Index(0)
+			for j := 0; j < el.NumField(); j++ {
+				el.Field(j).SetString("x")
+			}
 		case target.Kind() == reflect.Slice:
 			target.Set(reflect.MakeSlice(target.Type(), 1, 1))
 			target.Index(0).SetInt(7)

@@ -211,6 +211,10 @@ const (
 	  ON CONFLICT DO NOTHING`
 	sqlPostsShown = `DELETE FROM post_deleted WHERE post_id IN (SELECT value FROM json_each(?2))`
 
+	// A user_field record is the whole set of a user's (?1) custom fields:
+	// fields whose names (?2, a JSON array) it lacks are gone from the profile.
+	sqlUserFieldsGone = `DELETE FROM user_field WHERE user_id = ?1 AND name NOT IN (SELECT value FROM json_each(?2))`
+
 	// The next discovery number: the largest seq of each state is one
 	// index lookup in crawl_state, so this stays fast on a big frontier.
 	sqlMaxSeq = `SELECT max(m) FROM (
@@ -241,12 +245,12 @@ type applier struct {
 
 	category, board, moderator, thread, post, like     *upsert
 	poll, pollOption, pollVoter, user, shoutbox, image *upsert
-	imageStatus, avatar                                *upsert
+	imageStatus, avatar, userField                     *upsert
 	guest, deleted, staff, crawlAdd, outcomeAdd        *upsert
 	imageRetry                                         *upsert
 	outcomeDone, outcomeFailed, maxSeq                 *sqlite3.Stmt
 	imageFinal, imageOnFile                            *sqlite3.Stmt
-	postsVanished, postsShown                          *sqlite3.Stmt
+	postsVanished, postsShown, userFieldsGone          *sqlite3.Stmt
 	stmts                                              []*sqlite3.Stmt
 
 	stats     map[string]*TableStats
@@ -295,7 +299,8 @@ func newApplier(conn *sqlite3.Conn) (a *applier, err error) {
 	a.thread, a.post, a.like = of(tThread), of(tPost), of(tLike)
 	a.poll, a.pollOption, a.pollVoter = of(tPoll), of(tPollOption), of(tPollVoter)
 	a.user, a.shoutbox, a.image = of(tUser), of(tShoutbox), of(tImage)
-	a.imageStatus, a.avatar = of(tImageStatus), of(tAvatar)
+	a.imageStatus, a.avatar, a.userField = of(tImageStatus), of(tAvatar), of(tUserField)
+	a.userFieldsGone = prep(sqlUserFieldsGone)
 	a.guest = pair("user", sqlGuest, "")
 	a.deleted = pair("user", sqlDeleted, "")
 	a.staff = pair("user", sqlStaffAdd, sqlStaffName)
@@ -473,8 +478,36 @@ func (a *applier) apply(rec any) error {
 		args = append(args[:0], integer(r.UserID), integer(id))
 		_, err := a.avatar.exec(args)
 		return err
+	case *record.UserField:
+		return a.userFields(r)
 	}
 	return fmt.Errorf("store: no table for %T", rec)
+}
+
+// userFields replaces a user's custom fields with the record's set. Rows
+// removed count as updated rows of user_field.
+func (a *applier) userFields(r *record.UserField) error {
+	names := make([]string, len(r.Fields))
+	for i, f := range r.Fields {
+		names[i] = f.Name
+	}
+	js, err := json.Marshal(names)
+	if err != nil {
+		return err
+	}
+	if err := bind(a.userFieldsGone, []arg{integer(r.UserID), text(string(js))}); err != nil {
+		return err
+	}
+	if err := a.userFieldsGone.Exec(); err != nil {
+		return err
+	}
+	a.userField.stats.Updated += a.conn.Changes()
+	for _, f := range r.Fields {
+		if _, err := a.userField.exec([]arg{integer(r.UserID), text(f.Name), text(f.Value)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // author resolves who wrote something to a user id, writing the user row of

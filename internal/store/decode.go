@@ -196,6 +196,34 @@ func decode(l record.Line) (any, error) {
 		return &in.Avatar, firstErr(
 			needInt(l, "user_id", in.UserID, &in.Avatar.UserID),
 			needString(l, "url", in.Avatar.URL))
+
+	case record.TypeUserField:
+		var in struct {
+			record.UserField
+			UserID *int64                `json:"user_id"`
+			Fields *[]record.CustomField `json:"fields"`
+		}
+		if err := decodeInto(l, &in); err != nil {
+			return nil, err
+		}
+		if err := needInt(l, "user_id", in.UserID, &in.UserField.UserID); err != nil {
+			return nil, err
+		}
+		if in.Fields == nil {
+			return nil, lineErr(l, "user_field record has no \"fields\" (use [] for a profile without custom fields)")
+		}
+		in.UserField.Fields = *in.Fields
+		seen := map[string]bool{}
+		for i, f := range in.UserField.Fields {
+			if f.Name == "" {
+				return nil, lineErr(l, "user_field record: fields[%d] has no name", i)
+			}
+			if seen[f.Name] {
+				return nil, lineErr(l, "user_field record: the field %q is listed twice", f.Name)
+			}
+			seen[f.Name] = true
+		}
+		return &in.UserField, nil
 	}
 	return nil, errUnknownType{l.Type}
 }

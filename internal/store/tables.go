@@ -100,6 +100,9 @@ var (
 	}}
 	// A user has one avatar; a refresh that finds a new one replaces it.
 	tAvatar = table{"avatar", []string{"user_id"}, cols("image_id")}
+	// A custom profile field; applyUserFields first drops the user's fields
+	// that the record's set no longer has.
+	tUserField = table{"user_field", []string{"user_id", "name"}, cols("value")}
 )
 
 // quote quotes an SQL identifier ("group" is a keyword).
