@@ -339,7 +339,9 @@ func TestMirrorReadsRobotsOnce(t *testing.T) {
 // delay after the one before (pb-images learns the forum's host from --site
 // and shares pb-fetch's schedule file).
 func TestMirrorImagesKeepTheSchedule(t *testing.T) {
-	f, hits := startWrapped(t, fakeforum.Config{Seed: 14, Size: "small"}, nil)
+	// OddForms: a real forum keeps images on other hosts; only the odd
+	// forms put some on the forum's own.
+	f, hits := startWrapped(t, fakeforum.Config{Seed: 14, Size: "small", OddForms: true}, nil)
 	truth := f.truthDB(t)
 	forumHost := mustHost(t, f.URL)
 	// The thread whose posts show the most images on the forum host

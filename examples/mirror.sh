@@ -4,7 +4,7 @@
 # JOB is what pb-urls starts from (default: forum), e.g. "board 12" for one
 # board with its sub-boards and threads, "thread 345", or "members".
 #
-# It runs the crawl loop of DESIGN.md until the frontier is empty:
+# It runs the crawl loop of docs/architecture.md until the frontier is empty:
 #   pb-urls pending DB | pb-fetch | pb-parse | pb-images -o IMAGES --site SITE | pb-load DB
 # Environment:
 #   PB_FETCH_FLAGS  extra pb-fetch flags, e.g. "--delay 3s" or "--board-passwords boards.txt".
