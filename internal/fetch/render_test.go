@@ -76,6 +76,29 @@ func waitNoProcesses(t *testing.T, dir string) {
 	}
 }
 
+// waitClean waits (bounded) until no browser process is left of a run
+// whose temp dir is tmp, and checks that its profile was removed.
+func waitClean(t *testing.T, tmp string) {
+	t.Helper()
+	waitNoProcesses(t, tmp)
+	if left := profilesIn(t, tmp); len(left) > 0 {
+		t.Errorf("browser profile left behind: %v", left)
+	}
+}
+
+// profilesIn lists the Chromium profiles under the temp dir tmp.
+func profilesIn(t *testing.T, tmp string) []string {
+	t.Helper()
+	left, err := filepath.Glob(filepath.Join(tmp, "pb-chromium-*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if others, _ := filepath.Glob(filepath.Join(tmp, "*")); len(others) > 1 {
+		t.Errorf("files besides the profiles folder in %s: %v", tmp, others)
+	}
+	return left
+}
+
 // modalPage is a forum page whose modals are inserted by JavaScript after
 // an AJAX request, the way the fake forum (and ProBoards) does it.
 const modalPage = `<!DOCTYPE html>
@@ -209,8 +232,8 @@ func TestRenderOpensEveryModal(t *testing.T) {
 		}
 	}
 	waitNoProcesses(t, tmp)
-	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
-		t.Errorf("browser profile left in %s: %v", tmp, ents)
+	if left := profilesIn(t, tmp); len(left) != 0 {
+		t.Errorf("browser profile left in %s: %v", tmp, left)
 	}
 }
 
@@ -233,7 +256,7 @@ func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
 		if e, _ := p["error"].(string); !strings.Contains(e, "voters modal (poll) did not appear within 700ms") || p["status"] != float64(200) || p["rendered"] != false {
 			t.Errorf("page record: status %v, rendered %v, error %q", p["status"], p["rendered"], e)
 		}
-		waitNoProcesses(t, tmp)
+		waitClean(t, tmp)
 	})
 	t.Run("interrupted", func(t *testing.T) {
 		srv := newModalServer(t, "http://localhost:1")
@@ -264,7 +287,7 @@ func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
 		if strings.TrimSpace(res.stdout) != "" {
 			t.Errorf("an interrupted page was written: %s", res.stdout)
 		}
-		waitNoProcesses(t, tmp)
+		waitClean(t, tmp)
 	})
 	t.Run("page not found", func(t *testing.T) {
 		srv := newModalServer(t, "http://localhost:1")
@@ -276,7 +299,7 @@ func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
 		if res.code != 1 || p["status"] != float64(404) || p["error"] != "HTTP 404 Not Found" || p["rendered"] != false {
 			t.Errorf("exit %d, page %v", res.code, p)
 		}
-		waitNoProcesses(t, tmp)
+		waitClean(t, tmp)
 	})
 }
 
@@ -318,7 +341,7 @@ document.body.insertAdjacentHTML('beforeend', '<p id="c">' + document.cookie + '
 	if ajaxCookie != "session=open-sesame" {
 		t.Errorf("the page's own request carried Cookie %q", ajaxCookie)
 	}
-	waitNoProcesses(t, tmp)
+	waitClean(t, tmp)
 }
 
 // TestRenderSignals runs the real binary and interrupts it while Chromium
@@ -395,10 +418,28 @@ func TestRenderSignals(t *testing.T) {
 				t.Fatal("pb-fetch did not exit")
 			}
 			waitNoProcesses(t, tmp)
+			left := profilesIn(t, tmp)
 			if sig != os.Kill {
-				if left, _ := filepath.Glob(filepath.Join(tmp, "pb-fetch-chromium-*")); len(left) > 0 {
+				if len(left) > 0 {
 					t.Errorf("browser profile left behind: %v", left)
 				}
+				return
+			}
+			// Killed outright, pb-fetch could not remove its profile (which
+			// holds the session cookie): the next start sweeps it.
+			if len(left) != 1 {
+				t.Fatalf("after SIGKILL: profiles %v, want the dead run's one", left)
+			}
+			b := NewBrowser(RenderConfig{Chromium: bin, TempDir: tmp})
+			if err := b.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
+				t.Errorf("the next start did not sweep the dead run's profile %s: %v", left[0], err)
+			}
+			b.Close()
+			if left := profilesIn(t, tmp); len(left) > 0 {
+				t.Errorf("browser profile left behind: %v", left)
 			}
 		})
 	}

@@ -27,6 +27,8 @@ type Options struct {
 	Chromium     string        `help:"Chromium binary for --render (default: the system's, found on $PATH or in /usr/bin)." env:"PB_CHROMIUM" placeholder:"PATH"`
 	Tabs         int           `help:"How many pages Chromium renders at once." default:"2"`
 	ModalTimeout time.Duration `help:"How long to wait for one modal to appear after its click." default:"60s" name:"modal-timeout"`
+	// RenderTimeout is RenderConfig.PageTimeout: it stops a page that never settles, not a slow forum.
+	RenderTimeout time.Duration `help:"How long Chromium may work on one page with none of its requests in flight (a script that never ends) before the page fails; waiting for the forum does not count." default:"60s" name:"render-timeout"`
 
 	Login          string   `help:"Log in to the forum as this member (email address) before fetching, as a browser would; the password comes from $PB_PASSWORD, or is asked on the terminal." placeholder:"EMAIL"`
 	Site           string   `help:"The forum's URL, where --login logs in (default: the site of the first url record)." env:"PB_SITE" placeholder:"URL"`
@@ -45,6 +47,9 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	if o.Tabs < 1 {
 		return cli.ExitUsage, errors.New("--tabs must be at least 1")
 	}
+	if o.Render && o.RenderTimeout <= 0 {
+		return cli.ExitUsage, fmt.Errorf("--render-timeout must be more than 0, got %v", o.RenderTimeout)
+	}
 	errw := &SyncWriter{W: stderr}
 	logf := func(format string, args ...any) { fmt.Fprintf(errw, "pb-fetch: "+format+"\n", args...) }
 	passwords, err := ParseBoardPasswords(o.BoardPassword, o.BoardPasswords)
@@ -60,12 +65,19 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	stack, err := New(Config{
 		Flags: o.Flags, Tool: "pb-fetch", MaxBody: int64(o.MaxBody),
 		Render: o.Render, Chromium: o.Chromium, Tabs: o.Tabs, ModalTimeout: o.ModalTimeout,
-		TempDir: o.TempDir, BoardPasswords: passwords, Log: logf,
+		RenderTimeout: o.RenderTimeout, TempDir: o.TempDir, BoardPasswords: passwords, Log: logf,
 	})
 	if err != nil {
 		return cli.ExitUsage, err
 	}
 	defer stack.Close()
+	if stack.Browser != nil {
+		// A browser that cannot start is a setup error: say so before
+		// reading anything, rather than fail every page it should render.
+		if err := stack.Browser.Start(); err != nil {
+			return cli.ExitUsage, err
+		}
+	}
 	login.stack = stack
 	if o.Site != "" {
 		if err := login.at(ctx, o.Site); err != nil {
@@ -94,6 +106,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	w := record.NewWriter(stdout)
 	var writeErr atomic.Pointer[error]
+	var browserErr atomic.Pointer[error] // the browser broke: stop, charge no page
 	emit := func(write func() error) {
 		err := write()
 		if err == nil {
@@ -118,6 +131,13 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 				resp, err := stack.Fetch(ctx, j.req)
 				if err != nil && ctx.Err() != nil {
 					continue // interrupted: no record, the page stays pending
+				}
+				var be *BrowserError
+				if errors.As(err, &be) {
+					if browserErr.CompareAndSwap(nil, &err) {
+						cancel()
+					}
+					continue // not the page's fault: no record, it stays pending
 				}
 				page, wall, detail := pageRecord(j.req, resp, err)
 				failed := page.Error != ""
@@ -171,6 +191,9 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	cancel()
 	if loginErr != nil {
 		return cli.ExitUsage, loginErr
+	}
+	if p := browserErr.Load(); p != nil {
+		return cli.ExitUsage, *p
 	}
 	if !login.done && readErr == nil && !stopped {
 		return cli.ExitUsage, errors.New("--login: no forum to log in to; give --site URL (or url records on stdin)")
