@@ -84,6 +84,9 @@ func waitClean(t *testing.T, tmp string) {
 	if left := profilesIn(t, tmp); len(left) > 0 {
 		t.Errorf("browser profile left behind: %v", left)
 	}
+	if stray := strayFiles(t, tmp); len(stray) > 0 {
+		t.Errorf("files left in the temp dir: %v", stray)
+	}
 }
 
 // profilesIn lists the Chromium profiles under the temp dir tmp.
@@ -93,10 +96,21 @@ func profilesIn(t *testing.T, tmp string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if others, _ := filepath.Glob(filepath.Join(tmp, "*")); len(others) > 1 {
-		t.Errorf("files besides the profiles folder in %s: %v", tmp, others)
-	}
 	return left
+}
+
+// strayFiles lists what is in the temp dir tmp besides the profiles
+// folder (Chromium's socket folder, say).
+func strayFiles(t *testing.T, tmp string) []string {
+	t.Helper()
+	var out []string
+	all, _ := filepath.Glob(filepath.Join(tmp, "*"))
+	for _, f := range all {
+		if !strings.HasPrefix(filepath.Base(f), "pb-chromium-") {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // modalPage is a forum page whose modals are inserted by JavaScript after
@@ -231,10 +245,7 @@ func TestRenderOpensEveryModal(t *testing.T) {
 			t.Errorf("a request went out with User-Agent %q, not through pb's HTTP stack", ua)
 		}
 	}
-	waitNoProcesses(t, tmp)
-	if left := profilesIn(t, tmp); len(left) != 0 {
-		t.Errorf("browser profile left in %s: %v", tmp, left)
-	}
+	waitClean(t, tmp)
 }
 
 func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
@@ -418,13 +429,11 @@ func TestRenderSignals(t *testing.T) {
 				t.Fatal("pb-fetch did not exit")
 			}
 			waitNoProcesses(t, tmp)
-			left := profilesIn(t, tmp)
 			if sig != os.Kill {
-				if len(left) > 0 {
-					t.Errorf("browser profile left behind: %v", left)
-				}
+				waitClean(t, tmp)
 				return
 			}
+			left := profilesIn(t, tmp)
 			// Killed outright, pb-fetch could not remove its profile (which
 			// holds the session cookie): the next start sweeps it.
 			if len(left) != 1 {
@@ -438,9 +447,7 @@ func TestRenderSignals(t *testing.T) {
 				t.Errorf("the next start did not sweep the dead run's profile %s: %v", left[0], err)
 			}
 			b.Close()
-			if left := profilesIn(t, tmp); len(left) > 0 {
-				t.Errorf("browser profile left behind: %v", left)
-			}
+			waitClean(t, tmp)
 		})
 	}
 }
