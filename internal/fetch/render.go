@@ -149,7 +149,10 @@ func (b *Browser) start() (*rod.Browser, error) {
 		b.profile = p
 		proc, u, err := launchChromium(b.cfg.Chromium, b.launcherFlags(p), p, b.cfg.StartTimeout)
 		if err != nil {
-			return fmt.Errorf("%w%s", err, socketHint(os.TempDir()))
+			if hint := socketHint(os.TempDir()); hint != "" {
+				return fmt.Errorf("%s: %w", hint, err)
+			}
+			return err
 		}
 		b.proc = proc
 		br := rod.New().ControlURL(u)
@@ -177,7 +180,7 @@ func (b *Browser) start() (*rod.Browser, error) {
 // bytes of a socket address).
 func socketHint(tmp string) string {
 	if n := len(filepath.Join(tmp, "org.chromium.Chromium.XXXXXX", "SingletonSocket")); n >= 108 {
-		return fmt.Sprintf(" (the temp dir %s is too long for Chromium's socket, %d bytes of at most 107: set TMPDIR to a shorter folder)", tmp, n)
+		return fmt.Sprintf("the temp dir %s is too long for Chromium's socket (%d bytes of at most 107): set TMPDIR to a shorter folder", tmp, n)
 	}
 	return ""
 }

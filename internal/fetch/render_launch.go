@@ -186,18 +186,28 @@ func launchChromium(bin string, l *launcher.Launcher, p *browserProfile, timeout
 	return proc, ws, nil
 }
 
-// chromiumOutputError says what happened and the last lines Chromium
-// wrote; it is called once Chromium has exited, when its output is complete.
+// chromiumOutputError says what happened and what Chromium said: its
+// fatal errors if it logged any, else its last lines. It is called once
+// Chromium has exited, when its output is complete.
 func chromiumOutputError(parser *launcher.URLParser, what string) error {
 	out := strings.TrimSpace(parser.Buffer)
-	lines := strings.Split(out, "\n")
-	if len(lines) > 5 {
-		lines = lines[len(lines)-5:]
-	}
 	if out == "" {
 		return errors.New(what + " without output")
 	}
-	return fmt.Errorf("%s; its last output:\n  %s", what, strings.Join(lines, "\n  "))
+	lines := strings.Split(out, "\n")
+	var fatal []string
+	for _, l := range lines {
+		if strings.Contains(l, ":FATAL:") {
+			fatal = append(fatal, l)
+		}
+	}
+	if len(fatal) > 0 {
+		lines = fatal
+	}
+	if len(lines) > 5 {
+		lines = lines[len(lines)-5:]
+	}
+	return fmt.Errorf("%s; it said:\n  %s", what, strings.Join(lines, "\n  "))
 }
 
 // kill ends Chromium and its helpers (its process group) and waits, a

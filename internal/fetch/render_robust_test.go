@@ -140,6 +140,8 @@ func TestRenderBrowserCannotStart(t *testing.T) {
 		{"missing", "/nonexistent/chromium", []string{"--chromium /nonexistent/chromium"}},
 		{"exits", fakeChromium(t, "echo 'cannot open display: nothing here' >&2; exit 1"),
 			[]string{"could not be started", "it exited", "cannot open display: nothing here", "--chromium PATH"}},
+		{"fatal", fakeChromium(t, "echo noise >&2; echo '[1:1:FATAL:main.cc:1] Socket path too long' >&2; echo more noise >&2; exit 1"),
+			[]string{"it said:\n  [1:1:FATAL:main.cc:1] Socket path too long\nCheck"}},
 		{"not executable", filepath.Join(t.TempDir(), "plain-file"), []string{"could not be started", "--chromium PATH"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -171,6 +173,30 @@ func TestRenderBrowserCannotStart(t *testing.T) {
 				t.Errorf("profile left behind: %v", left)
 			}
 		})
+	}
+}
+
+// TestRenderTempDirTooLong: Chromium cannot start when $TMPDIR is too long
+// for its socket; the error says so, and what to do.
+func TestRenderTempDirTooLong(t *testing.T) {
+	bin := chromiumOrSkip(t)
+	long := filepath.Join(t.TempDir(), strings.Repeat("x", 110))
+	if err := os.Mkdir(long, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", long)
+	o := parseOptions(t, append(fastArgs, "--render", "--chromium", bin)...)
+	res := runFetch(t, t.Context(), `{"type":"url","url":"http://127.0.0.1:1/x","render":true}`+"\n", o)
+	if res.code != 2 || res.err == nil || !strings.Contains(res.err.Error(), "is too long for Chromium's socket") ||
+		!strings.Contains(res.err.Error(), "set TMPDIR to a shorter folder") {
+		t.Errorf("exit %d, %v", res.code, res.err)
+	}
+	if res.stdout != "" {
+		t.Errorf("records written: %s", res.stdout)
+	}
+	waitNoProcesses(t, long)
+	if left := profilesIn(t, long); len(left) > 0 {
+		t.Errorf("profile left behind: %v", left)
 	}
 }
 
