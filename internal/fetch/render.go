@@ -430,10 +430,18 @@ func (b *Browser) render(ctx context.Context, plain Fetcher, req *Request) (*Res
 	if err != nil {
 		return &Response{URL: req.URL, FinalURL: req.URL}, err
 	}
-	page, err := br.Page(proto.TargetCreateTarget{})
+	// Opening a tab is the browser's own work, bounded like the page's (a
+	// timer rather than a deadline: the tab lives in this context).
+	errNoTab := fmt.Errorf("it did not open a tab within %v", b.cfg.PageTimeout)
+	tabTimer := time.AfterFunc(b.cfg.PageTimeout, func() { stop(errNoTab) })
+	page, err := br.Context(ctx).Page(proto.TargetCreateTarget{})
+	tabTimer.Stop()
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil || context.Cause(ctx) == errNoTab {
 			// A browser that cannot open a tab is broken, not the page.
+			if ctx.Err() != nil {
+				err = errNoTab
+			}
 			return &Response{URL: req.URL, FinalURL: req.URL}, &BrowserError{fmt.Errorf("--render: Chromium cannot open a tab (did it crash?): %w", err)}
 		}
 		return fail(err)
