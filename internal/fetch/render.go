@@ -34,7 +34,7 @@ type RenderConfig struct {
 	// (the politeness schedule, retries) has its own limits and does not
 	// count.
 	PageTimeout time.Duration
-	// StartTimeout bounds Chromium's start.
+	// StartTimeout bounds Chromium's start, and the opening of a tab.
 	StartTimeout time.Duration
 	UserAgent    string
 	// Cookies are set in the browser too (its requests go through the
@@ -430,10 +430,10 @@ func (b *Browser) render(ctx context.Context, plain Fetcher, req *Request) (*Res
 	if err != nil {
 		return &Response{URL: req.URL, FinalURL: req.URL}, err
 	}
-	// Opening a tab is the browser's own work, bounded like the page's (a
+	// Opening a tab is the browser's own work, bounded like its start (a
 	// timer rather than a deadline: the tab lives in this context).
-	errNoTab := fmt.Errorf("it did not open a tab within %v", b.cfg.PageTimeout)
-	tabTimer := time.AfterFunc(b.cfg.PageTimeout, func() { stop(errNoTab) })
+	errNoTab := fmt.Errorf("it did not open a tab within %v", b.cfg.StartTimeout)
+	tabTimer := time.AfterFunc(b.cfg.StartTimeout, func() { stop(errNoTab) })
 	page, err := br.Context(ctx).Page(proto.TargetCreateTarget{})
 	tabTimer.Stop()
 	if err != nil {

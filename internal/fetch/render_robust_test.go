@@ -315,7 +315,7 @@ document.getElementById('r').textContent = 'after dialogs: ' + c + ' ' + n;
 	defer srv.Close()
 	tmp := t.TempDir()
 	// One tab: the page after the endless one gets it only if it is freed.
-	o := parseOptions(t, append(fastArgs, "--render", "--chromium", bin, "--tabs", "1", "-c", "1", "--render-timeout", "5s")...)
+	o := parseOptions(t, append(fastArgs, "--render", "--chromium", bin, "--tabs", "1", "-c", "1", "--render-timeout", "8s")...)
 	o.TempDir = tmp
 	var in strings.Builder
 	for _, p := range []string{"/dialogs", "/loop", "/fine"} {
