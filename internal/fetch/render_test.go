@@ -76,6 +76,43 @@ func waitNoProcesses(t *testing.T, dir string) {
 	}
 }
 
+// waitClean waits (bounded) until no browser process is left of a run
+// whose temp dir is tmp, and checks that its profile was removed.
+func waitClean(t *testing.T, tmp string) {
+	t.Helper()
+	waitNoProcesses(t, tmp)
+	if left := profilesIn(t, tmp); len(left) > 0 {
+		t.Errorf("browser profile left behind: %v", left)
+	}
+	if stray := strayFiles(t, tmp); len(stray) > 0 {
+		t.Errorf("files left in the temp dir: %v", stray)
+	}
+}
+
+// profilesIn lists the Chromium profiles under the temp dir tmp.
+func profilesIn(t *testing.T, tmp string) []string {
+	t.Helper()
+	left, err := filepath.Glob(filepath.Join(tmp, "pb-chromium-*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return left
+}
+
+// strayFiles lists what is in the temp dir tmp besides the profiles
+// folder (Chromium's socket folder, say).
+func strayFiles(t *testing.T, tmp string) []string {
+	t.Helper()
+	var out []string
+	all, _ := filepath.Glob(filepath.Join(tmp, "*"))
+	for _, f := range all {
+		if !strings.HasPrefix(filepath.Base(f), "pb-chromium-") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // modalPage is a forum page whose modals are inserted by JavaScript after
 // an AJAX request, the way the fake forum (and ProBoards) does it.
 const modalPage = `<!DOCTYPE html>
@@ -208,10 +245,7 @@ func TestRenderOpensEveryModal(t *testing.T) {
 			t.Errorf("a request went out with User-Agent %q, not through pb's HTTP stack", ua)
 		}
 	}
-	waitNoProcesses(t, tmp)
-	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
-		t.Errorf("browser profile left in %s: %v", tmp, ents)
-	}
+	waitClean(t, tmp)
 }
 
 func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
@@ -222,18 +256,20 @@ func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
 		defer close(srv.hang)
 		tmp := t.TempDir()
 		// The voters request times out (twice), then the modal is given 700ms more.
-		o := parseOptions(t, append(fastArgs, "--render", "--chromium", bin, "--modal-timeout", "700ms", "--timeout", "500ms", "--retries", "1")...)
+		// The page's own limit is far away: the modal's must end it (in
+		// well under a minute even on a busy machine).
+		o := parseOptions(t, append(fastArgs, "--render", "--chromium", bin, "--modal-timeout", "700ms", "--timeout", "500ms", "--retries", "1", "--render-timeout", "10m")...)
 		o.TempDir = tmp
 		start := time.Now()
 		res := runFetch(t, t.Context(), `{"type":"url","url":"`+srv.URL+`/board/1/general","render":true}`+"\n", o)
-		if res.code != 1 || time.Since(start) > 20*time.Second {
+		if res.code != 1 || time.Since(start) > time.Minute {
 			t.Fatalf("exit %d after %v, want 1 promptly\n%s", res.code, time.Since(start), res.stderr)
 		}
 		p := pagesByURL(t, decodeLines(t, res.stdout))[srv.URL+"/board/1/general"]
 		if e, _ := p["error"].(string); !strings.Contains(e, "voters modal (poll) did not appear within 700ms") || p["status"] != float64(200) || p["rendered"] != false {
 			t.Errorf("page record: status %v, rendered %v, error %q", p["status"], p["rendered"], e)
 		}
-		waitNoProcesses(t, tmp)
+		waitClean(t, tmp)
 	})
 	t.Run("interrupted", func(t *testing.T) {
 		srv := newModalServer(t, "http://localhost:1")
@@ -264,7 +300,7 @@ func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
 		if strings.TrimSpace(res.stdout) != "" {
 			t.Errorf("an interrupted page was written: %s", res.stdout)
 		}
-		waitNoProcesses(t, tmp)
+		waitClean(t, tmp)
 	})
 	t.Run("page not found", func(t *testing.T) {
 		srv := newModalServer(t, "http://localhost:1")
@@ -276,7 +312,7 @@ func TestRenderFailuresLeaveNoBrowser(t *testing.T) {
 		if res.code != 1 || p["status"] != float64(404) || p["error"] != "HTTP 404 Not Found" || p["rendered"] != false {
 			t.Errorf("exit %d, page %v", res.code, p)
 		}
-		waitNoProcesses(t, tmp)
+		waitClean(t, tmp)
 	})
 }
 
@@ -318,7 +354,7 @@ document.body.insertAdjacentHTML('beforeend', '<p id="c">' + document.cookie + '
 	if ajaxCookie != "session=open-sesame" {
 		t.Errorf("the page's own request carried Cookie %q", ajaxCookie)
 	}
-	waitNoProcesses(t, tmp)
+	waitClean(t, tmp)
 }
 
 // TestRenderSignals runs the real binary and interrupts it while Chromium
@@ -396,10 +432,24 @@ func TestRenderSignals(t *testing.T) {
 			}
 			waitNoProcesses(t, tmp)
 			if sig != os.Kill {
-				if left, _ := filepath.Glob(filepath.Join(tmp, "pb-fetch-chromium-*")); len(left) > 0 {
-					t.Errorf("browser profile left behind: %v", left)
-				}
+				waitClean(t, tmp)
+				return
 			}
+			left := profilesIn(t, tmp)
+			// Killed outright, pb-fetch could not remove its profile (which
+			// holds the session cookie): the next start sweeps it.
+			if len(left) != 1 {
+				t.Fatalf("after SIGKILL: profiles %v, want the dead run's one", left)
+			}
+			b := NewBrowser(RenderConfig{Chromium: bin, TempDir: tmp})
+			if err := b.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
+				t.Errorf("the next start did not sweep the dead run's profile %s: %v", left[0], err)
+			}
+			b.Close()
+			waitClean(t, tmp)
 		})
 	}
 }

@@ -27,6 +27,8 @@ type Options struct {
 	Chromium     string        `help:"Chromium binary for --render (default: the system's, found on $PATH or in /usr/bin)." env:"PB_CHROMIUM" placeholder:"PATH"`
 	Tabs         int           `help:"How many pages Chromium renders at once." default:"2"`
 	ModalTimeout time.Duration `help:"How long to wait for one modal to appear after its click." default:"60s" name:"modal-timeout"`
+	// RenderTimeout is RenderConfig.PageTimeout: it stops a page that never settles, not a slow forum.
+	RenderTimeout time.Duration `help:"How long Chromium may work on one page with none of its requests in flight (a script that never ends) before the page fails; waiting for the forum does not count." default:"60s" name:"render-timeout"`
 
 	Login          string   `help:"Log in to the forum as this member (email address) before fetching, as a browser would. The password is asked on the terminal (best), or read from --password-fd or --password-file, or from $PB_PASSWORD, which other processes of yours (and root) can read in /proc/PID/environ for the whole run, even after pb-fetch unsets it." placeholder:"EMAIL"`
 	PasswordFD     *int     `help:"Read the --login password from this inherited file descriptor (first line), e.g. --password-fd 3 3< <(pass show forum)." name:"password-fd" placeholder:"N"`
@@ -47,6 +49,7 @@ func (o *Options) Validate() error {
 	c.Size("--max-body", o.MaxBody, 1, record.MaxBody)
 	c.Between("--tabs", o.Tabs, 1, 64)
 	c.Positive("--modal-timeout", o.ModalTimeout)
+	c.Positive("--render-timeout", o.RenderTimeout)
 	return c.Err()
 }
 
@@ -78,12 +81,19 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	stack, err := New(Config{
 		Flags: o.Flags, Tool: "pb-fetch", MaxBody: int64(o.MaxBody),
 		Render: o.Render, Chromium: o.Chromium, Tabs: o.Tabs, ModalTimeout: o.ModalTimeout,
-		TempDir: o.TempDir, BoardPasswords: passwords, Log: logf,
+		RenderTimeout: o.RenderTimeout, TempDir: o.TempDir, BoardPasswords: passwords, Log: logf,
 	})
 	if err != nil {
 		return cli.ExitUsage, err
 	}
 	defer stack.Close()
+	if stack.Browser != nil {
+		// A browser that cannot start is a setup error: say so before
+		// reading anything, rather than fail every page it should render.
+		if err := stack.Browser.Start(); err != nil {
+			return cli.ExitUsage, err
+		}
+	}
 	login.stack = stack
 	if o.Site != "" {
 		if err := login.at(ctx, o.Site); err != nil {
@@ -112,6 +122,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 
 	w := record.NewWriter(stdout)
 	var writeErr atomic.Pointer[error]
+	var browserErr atomic.Pointer[error] // the browser broke: stop, charge no page
 	emit := func(write func() error) {
 		err := write()
 		if err == nil {
@@ -136,6 +147,13 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 				resp, err := stack.Fetch(ctx, j.req)
 				if err != nil && ctx.Err() != nil {
 					continue // interrupted: no record, the page stays pending
+				}
+				var be *BrowserError
+				if errors.As(err, &be) {
+					if browserErr.CompareAndSwap(nil, &err) {
+						cancel()
+					}
+					continue // not the page's fault: no record, it stays pending
 				}
 				page, wall, detail := pageRecord(j.req, resp, err)
 				if o.MaxBody > 0 && len(page.Body) > int(o.MaxBody) {
@@ -195,6 +213,9 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 	cancel()
 	if loginErr != nil {
 		return cli.ExitUsage, loginErr
+	}
+	if p := browserErr.Load(); p != nil {
+		return cli.ExitUsage, *p
 	}
 	if !login.done && readErr == nil && !stopped {
 		return cli.ExitUsage, errors.New("--login: no forum to log in to; give --site URL (or url records on stdin)")

@@ -79,7 +79,10 @@ type Config struct {
 	Chromium     string
 	Tabs         int
 	ModalTimeout time.Duration
-	TempDir      string
+	// RenderTimeout bounds a rendered page's time without a request in
+	// flight (RenderConfig.PageTimeout).
+	RenderTimeout time.Duration
+	TempDir       string
 	// BoardPasswords unlock password-protected boards (see UnlockBoards).
 	BoardPasswords BoardPasswords
 	Stats          *Stats
@@ -180,7 +183,7 @@ func New(cfg Config) (*Stack, error) {
 			return nil, err
 		}
 		s.Browser = NewBrowser(RenderConfig{
-			Chromium: bin, Tabs: cfg.Tabs, ModalTimeout: cfg.ModalTimeout, UserAgent: cfg.UserAgent,
+			Chromium: bin, Tabs: cfg.Tabs, ModalTimeout: cfg.ModalTimeout, PageTimeout: cfg.RenderTimeout, UserAgent: cfg.UserAgent,
 			Cookies: fromFile, Hosts: cfg.Hosts, TempDir: cfg.TempDir, Log: cfg.Log,
 		})
 		s.Fetcher = Render(plain, s.Browser)
