@@ -12,31 +12,32 @@ import (
 )
 
 var (
-	selPostRow      = sel(`tr.post[id^="post-"]`)
-	selFirstPostRow = sel("tr.post.first")
-	selThreadTitle  = sel("div.container.posts div.title-bar h1")
-	selPostsBox     = sel("div.container.posts")
-	selLeftPanel    = sel("td.left-panel")
-	selMiniProfile  = sel("div.mini-profile, div.deleted-mini-profile")
-	selHeadDate     = sel("div.content-head span.date")
-	selHeadInfo     = sel("div.content-head")
-	selAnyDate      = sel("span.date, abbr.time")
-	selMessage      = sel("div.message")
-	selEditedBy     = sel("div.edited_by")
-	selLikes        = sel(".likes")
-	selViewLikes    = sel("a.view-likes")
-	selLikeUser     = sel(`a.user-link, a[data-id], a[href*="/user/"]`)
-	selModalUser    = sel(`a.user-link, a[data-id]`)
-	selLikesDialog  = sel(`[id^="likes-dialog-"]`)
-	selImg          = sel("img[src]")
-	selPoll         = sel("div.poll")
-	selPollQuestion = sel("h3")
-	selPollAnswer   = sel("tr")
-	selAnswerName   = sel("td.answer div")
-	selAnswerCell   = sel("td.answer")
-	selVotes        = sel("td.view-votes span.votes, span.votes")
-	selPollVoters   = sel("#poll-voters a[data-id]")
-	selGuestName    = sel("span.user-guest")
+	selPostRow       = sel(`tr.post[id^="post-"]`)
+	selFirstPostRow  = sel("tr.post.first")
+	selThreadTitle   = sel("div.container.posts div.title-bar h1")
+	selPostsBox      = sel("div.container.posts")
+	selLeftPanel     = sel("td.left-panel")
+	selMiniProfile   = sel("div.mini-profile, div.deleted-mini-profile")
+	selHeadDate      = sel("div.content-head span.date")
+	selHeadInfo      = sel("div.content-head")
+	selAnyDate       = sel("span.date, abbr.time")
+	selMessage       = sel("div.message")
+	selEditedBy      = sel("div.edited_by")
+	selLikes         = sel(".likes")
+	selViewLikes     = sel("a.view-likes")
+	selLikeUser      = sel(`a.user-link, a[data-id], a[href*="/user/"]`)
+	selModalUser     = sel(`a.user-link, a[data-id]`)
+	selLikesDialog   = sel(`[id^="likes-dialog-"]`)
+	selImg           = sel("img[src]")
+	selPoll          = sel("div.poll")
+	selPollQuestion  = sel("h3")
+	selPollAnswer    = sel("tr")
+	selAnswerName    = sel("td.answer div")
+	selAnswerCell    = sel("td.answer")
+	selVotes         = sel("td.view-votes span.votes, span.votes")
+	selPollVoters    = sel("#poll-voters a[data-id]")
+	selPollVotersBox = sel("#poll-voters")
+	selGuestName     = sel("span.user-guest")
 
 	rePostID   = regexp.MustCompile(`^post-(\d+)$`)
 	reAnswerID = regexp.MustCompile(`^answer-(\d+)$`)
@@ -327,6 +328,7 @@ func (p *Page) threadPoll(r *Result, threadID int64, data map[string]any) bool {
 		isPoll = true
 	}
 	var box *html.Node
+	votes := int64(-1) // the poll's total votes; -1 while unknown
 	for _, n := range findAll(p.Doc, selPoll) {
 		if !inModal(n) {
 			box = n
@@ -364,6 +366,7 @@ func (p *Page) threadPoll(r *Result, threadID int64, data map[string]any) bool {
 			if v := find(tr, selVotes); v != nil {
 				if n, ok := parseCount(text(v)); ok {
 					o.Votes = &n
+					votes = max(votes, 0) + n
 				}
 			}
 			if o.Name == nil || o.Votes == nil {
@@ -379,7 +382,9 @@ func (p *Page) threadPoll(r *Result, threadID int64, data map[string]any) bool {
 	}
 	if isPoll && p.Rendered() {
 		voters := findAll(p.Doc, selPollVoters)
-		if len(voters) == 0 && p.Number() == 1 {
+		// A poll nobody voted in has nobody to list: an empty (or absent)
+		// voters dialog is then the answer, not a missing part.
+		if len(voters) == 0 && p.Number() == 1 && votes != 0 && find(p.Doc, selPollVotersBox) == nil {
 			r.warn("rendered poll page has no voters list (#poll-voters a[data-id])")
 		}
 		for _, uid := range p.userIDs(voters) {
