@@ -98,18 +98,20 @@ func checkImages(t *testing.T, db, dir string) {
 }
 
 // TestMirrorThroughFaults mirrors a forum that answers 429, 503, resets
-// connections and truncates bodies on 5% of requests each, rendering
-// included, and expects exactly the archive of a faultless forum.
+// connections and truncates bodies on 10% of requests each, rendering
+// included, with short waits so that pages and images also fail whole
+// passes, and expects exactly the archive of a faultless forum, every
+// image file included.
 func TestMirrorThroughFaults(t *testing.T) {
 	chromium(t)
-	faults, err := fakeforum.ParseFaults("429=0.05,503=0.05,reset=0.05,truncate=0.05")
+	faults, err := fakeforum.ParseFaults("429=0.1,503=0.1,reset=0.1,truncate=0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	clean := startForum(t, fakeforum.Config{Seed: 2, Size: "small"})
 	f := startForum(t, fakeforum.Config{Seed: 2, Size: "small", Faults: faults})
 	out := t.TempDir()
-	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0 --other-delay 0 --max-wait 2s", "PB_RENDER=1")
+	mirror(t, f.URL, out, "PB_FETCH_FLAGS=--delay 0 --other-delay 0 --max-wait 100ms --backoff 50ms --retries 2", "PB_RENDER=1")
 	var faulted int
 	for _, e := range f.log.Take() {
 		if e.Fault != "" {

@@ -17,7 +17,7 @@ import (
 	"github.com/alecthomas/kong"
 )
 
-// Exit statuses, as DESIGN.md sets them.
+// Exit statuses, as docs/architecture.md sets them.
 const (
 	ExitOK      = 0 // all good
 	ExitPartial = 1 // some records failed or were skipped

@@ -2,7 +2,7 @@ package fakeforum
 
 // Markup contract: what the fake forum's pages look like, for parser authors.
 //
-// It follows /work/shared/proboards-markup.md (cited as §N). Where that spec
+// It follows docs/proboards-markup.md (cited as §N). Where that spec
 // leaves a choice, the choice made here is written down below. Page frames
 // are in templates/*.html and the repeated rows in rows.go; this comment is
 // the summary.
