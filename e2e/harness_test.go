@@ -54,9 +54,6 @@ var entityTables = []string{
 	"poll_voter", "user", "shoutbox_post", "image", "image_status", "avatar", "user_field",
 }
 
-// browserTables can only be filled by a rendered page.
-var browserTables = map[string]bool{"moderator": true, "poll_voter": true}
-
 // forum is a fake forum served on 127.0.0.1 for one test.
 type forum struct {
 	*fakeforum.Forum

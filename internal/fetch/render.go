@@ -266,13 +266,6 @@ func Render(plain Fetcher, b *Browser) Fetcher {
 	})
 }
 
-// Modal kinds, which pick the data-for id (schema/README.md "Rendered pages").
-const (
-	modalModerators = "moderators"
-	modalVoters     = "voters"
-	modalLikes      = "likes"
-)
-
 // jsSetup marks every element that opens a modal with data-pb-click=N and
 // returns [{kind, id, noVotes}] in that order. It also starts recording the elements
 // added to (or shown in) the document, and stops clicks on marked links

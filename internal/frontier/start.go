@@ -81,7 +81,7 @@ func startURL(site, raw string) ([]record.URL, error) {
 	}
 	kind := forumurl.Kind(u)
 	if kind == "" {
-		return nil, fmt.Errorf("don't know what page %s is: give the home page, /members, /user/N, /board/N/... or /thread/N/...", u)
+		return nil, fmt.Errorf("don't know what page %s is: give the home page, /members, /user/N, /board/N/SLUG or /thread/N/SLUG", u)
 	}
 	return []record.URL{{Type: record.TypeURL, URL: u, Kind: kind}}, nil
 }

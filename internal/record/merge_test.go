@@ -35,13 +35,15 @@ type withEmbedded struct {
 }
 
 type odd struct {
-	Skip    string            `json:"-"`
-	Dash    string            `json:"-,"`
-	NoTag   int               //nolint
-	Zero    int               `json:"zero,omitzero"`
-	Empty   []int             `json:"empty,omitempty"`
-	Nil     *int              `json:"nil,omitempty"`
-	Nested  map[string]string `json:"nested,omitempty"`
+	Skip string `json:"-"`
+	//lint:ignore SA5008 on purpose: `-,` names a field "-", which Merge must handle as encoding/json does
+	Dash   string            `json:"-,"`
+	NoTag  int               //nolint
+	Zero   int               `json:"zero,omitzero"`
+	Empty  []int             `json:"empty,omitempty"`
+	Nil    *int              `json:"nil,omitempty"`
+	Nested map[string]string `json:"nested,omitempty"`
+	//lint:ignore U1000 on purpose: an unexported field, which encoding/json never writes
 	private int
 }
 

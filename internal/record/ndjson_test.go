@@ -49,7 +49,7 @@ func TestMergeKeepsUnknownFields(t *testing.T) {
 }
 
 func TestGuestAndImageIDsAreStableAndDistinct(t *testing.T) {
-	if GuestID("Bob") != GuestID("Bob") {
+	if a, b := GuestID("Bob"), GuestID("Bob"); a != b {
 		t.Fatal("GuestID not stable")
 	}
 	seen := map[int64]string{}
