@@ -12,7 +12,7 @@ import (
 // archiveTables are the tables whose row counts describe an archive.
 var archiveTables = []string{
 	"category", "board", "moderator", "thread", "post", "post_like", "poll", "poll_option",
-	"poll_voter", "user", "shoutbox_post", "image", "avatar", "post_revision", "post_deleted",
+	"poll_voter", "user", "user_field", "shoutbox_post", "image", "avatar", "post_revision", "post_deleted",
 }
 
 // Status writes a human summary of an archive: rows per table (unless
