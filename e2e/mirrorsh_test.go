@@ -333,28 +333,19 @@ func TestMirrorReadsRobotsOnce(t *testing.T) {
 	}
 }
 
-// TestMirrorImagesKeepTheSchedule mirrors one thread whose posts show
-// images on the forum's own host, with a forum delay: every request to the
-// forum host, pb-fetch's and pb-images' alike, starts at least about the
+// TestMirrorImagesKeepTheSchedule mirrors the members of a forum whose
+// avatars are on the forum's own host, with a forum delay: every request to
+// the forum host, pb-fetch's and pb-images' alike, starts at least about the
 // delay after the one before (pb-images learns the forum's host from --site
 // and shares pb-fetch's schedule file).
 func TestMirrorImagesKeepTheSchedule(t *testing.T) {
-	// OddForms: a real forum keeps images on other hosts; only the odd
-	// forms put some on the forum's own.
+	// OddForms: a real forum keeps images on other hosts; the odd forms put
+	// the WebP avatars on the forum's own.
 	f, hits := startWrapped(t, fakeforum.Config{Seed: 14, Size: "small", OddForms: true}, nil)
-	truth := f.truthDB(t)
 	forumHost := mustHost(t, f.URL)
-	// The thread whose posts show the most images on the forum host
-	// (/images/posts/POST-K.EXT, relative in the message).
-	thread := query(t, truth, `SELECT p.thread_id FROM post p JOIN image i
-		ON i.url LIKE 'http://`+forumHost+`/images/posts/' || p.id || '-%'
-		GROUP BY p.thread_id ORDER BY count(DISTINCT i.id) DESC, p.thread_id LIMIT 1`)
-	if len(thread) != 1 {
-		t.Fatal("no post shows an image on the forum host: the test would prove nothing")
-	}
-	const delay = 800 * time.Millisecond
+	const delay = 400 * time.Millisecond
 	out := t.TempDir()
-	code, logs := runMirror(t, f.URL, out, []string{"thread", thread[0]},
+	code, logs := runMirror(t, f.URL, out, []string{"members"},
 		"PB_FETCH_FLAGS=--delay "+delay.String()+" --long-every 0 --other-delay 0 --limit-dir "+t.TempDir(), "PB_RENDER=0")
 	if code != 0 {
 		t.Fatalf("mirror.sh exited %d:\n%s", code, logs)
