@@ -198,7 +198,7 @@ func TestTwoProcessesShareTheSchedule(t *testing.T) {
 		io.WriteString(w, "<html>page</html>")
 	}))
 	defer srv.Close()
-	const delay, perProcess = 150 * time.Millisecond, 5
+	const delay, perProcess = 300 * time.Millisecond, 5
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	for p := range 2 {
@@ -229,10 +229,13 @@ func TestTwoProcessesShareTheSchedule(t *testing.T) {
 		t.Fatalf("%d requests, want %d", len(arrivals), 2*perProcess)
 	}
 	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
-	const serverSlack = 10 * time.Millisecond // between the client's start and the handler's clock
-	for i := 1; i < len(arrivals); i++ {
-		if g := arrivals[i].Sub(arrivals[i-1]); g < delay-serverSlack {
-			t.Errorf("requests %d and %d arrived %v apart, want at least %v", i, i+1, g, delay)
-		}
+	// One schedule for both processes spreads the 10 requests over 9
+	// delays; two schedules of their own would take 4. A gap between two
+	// arrivals says little on a loaded machine (a request held up on its
+	// way arrives just before the next one), so the test judges the span,
+	// with the threshold halfway between the two outcomes.
+	shared, separate := time.Duration(2*perProcess-1)*delay, time.Duration(perProcess-1)*delay
+	if span := arrivals[len(arrivals)-1].Sub(arrivals[0]); span < (shared+separate)/2 {
+		t.Errorf("the %d requests of two processes arrived within %v; one shared schedule takes at least %v", len(arrivals), span, shared)
 	}
 }
