@@ -19,7 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-		"strings"
+	"strings"
 	"sync"
 	"time"
 
