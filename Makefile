@@ -1,7 +1,7 @@
 # pb: archive a ProBoards forum with small Unix tools.
 GO      ?= go
 BIN     := bin
-TOOLS   := pb-urls pb-fetch pb-parse pb-images pb-load
+TOOLS   := pb-urls pb-fetch pb-parse pb-images pb-load pb-warc
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: all build test test-deps vet demo bench clean fakeforum

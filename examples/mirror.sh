@@ -13,6 +13,7 @@
 #                   checked before the first request, then used by pb-fetch and pb-images
 #   PB_RENDER       "1" forces --render, "0" disables it; default: on when Chromium is installed
 #   PB_MAX_PASSES   stop after this many passes (default 1000)
+#   PB_WARC         also archive every response into WARC files in this folder (see pb-warc)
 # Kill it at any moment (Ctrl-C, SIGKILL, a reboot) and run it again: nothing is lost.
 set -u
 
@@ -38,6 +39,8 @@ read -r -a fetch_flags <<<"${PB_FETCH_FLAGS:-}"
 read -r -a images_flags <<<"${PB_IMAGES_FLAGS-${PB_FETCH_FLAGS:-}}"
 cookies=()
 if [ -n "${PB_COOKIES:-}" ]; then cookies=(--cookies "$PB_COOKIES"); fi
+warc=()
+if [ -n "${PB_WARC:-}" ]; then warc=(--warc "$PB_WARC"); fi
 
 render=()
 case "${PB_RENDER:-auto}" in
@@ -65,9 +68,9 @@ while :; do
   if [ "$pending" -eq 1 ]; then what="1 page"; else what="$pending pages"; fi
   echo "mirror: pass $pass: $what to fetch" >&2
   pb-urls pending "${render[@]}" "$db" |
-    pb-fetch "${render[@]}" "${cookies[@]}" "${fetch_flags[@]}" |
+    pb-fetch "${render[@]}" "${cookies[@]}" "${warc[@]}" "${fetch_flags[@]}" |
     pb-parse |
-    pb-images -q -o "$out/images" "${cookies[@]}" "${images_flags[@]}" |
+    pb-images -q -o "$out/images" "${cookies[@]}" "${warc[@]}" "${images_flags[@]}" |
     pb-load -q "$db"
   status=("${PIPESTATUS[@]}")
   # pb-load exiting 2 means the database is unusable: stop. Other stages
