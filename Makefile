@@ -23,6 +23,11 @@ test-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
 	fi
+	@# The web archive tests read our WARCs with webrecorder's warcio.js (into .npm/, ignored by git).
+	@if command -v npm >/dev/null && [ ! -f .npm/node_modules/warcio/dist/index.js ]; then \
+	  echo "installing warcio.js for the WARC tests" >&2; \
+	  npm install --prefix .npm --no-save --no-audit --no-fund warcio@2.4.11 >/dev/null; \
+	fi
 
 test: test-deps vet build
 	PB_CHROMIUM=$(CHROMIUM) $(GO) test -p 1 -count=1 -timeout 20m ./...

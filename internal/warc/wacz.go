@@ -134,4 +134,3 @@ func Captures(index []CDXLine) map[string]string {
 	}
 	return out
 }
-
