@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/pb-archive/pb/internal/record"
@@ -85,6 +86,23 @@ func openWARC(cfg Config) (*warc.Writer, error) {
 	return warc.Open(cfg.WARC, warc.Options{
 		Prefix: cfg.Tool, MaxSize: int64(cfg.WARCMaxSize), Software: cfg.UserAgent, Now: cfg.Clock,
 	})
+}
+
+// openReplay answers requests from the web archive in dir (--from-warc).
+func openReplay(dir string) (Fetcher, error) {
+	rp, err := warc.OpenReplay(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--from-warc: %w", err)
+	}
+	return FetcherFunc(func(ctx context.Context, req *Request) (*Response, error) {
+		resp := &Response{URL: req.URL, FinalURL: req.URL, Attempts: 1}
+		ex, err := rp.Get(req.URL)
+		if err != nil {
+			return resp, permanent{err}
+		}
+		resp.Status, resp.Header, resp.Body, resp.FetchedAt = ex.Status, ex.Header, ex.Body, ex.Time
+		return resp, nil
+	}), nil
 }
 
 // addWire fills the page record's fields that describe the exchange.

@@ -33,6 +33,7 @@ type Flags struct {
 	BreakerWait time.Duration `help:"First pause of a failing host; doubles each time." default:"30s" name:"breaker-pause"`
 	LimitDir    string        `help:"Folder of the small files through which pb processes on this machine (pb-fetch and pb-images in one pipeline) share the forum's schedule, so the forum sees one stream of requests (default: $XDG_RUNTIME_DIR, else the temp dir; \"none\": each process keeps its own)." name:"limit-dir" placeholder:"DIR"`
 	WARC        string        `help:"Also write every response into WARC 1.1 files in this folder (pb-fetch and pb-images may share it; see pb-warc)." name:"warc" placeholder:"DIR"`
+	FromWARC    string        `help:"Answer every request from the WARC files in this folder (the latest capture of each URL) instead of the network: rerun over an archive offline." name:"from-warc" placeholder:"DIR"`
 	WARCMaxSize ByteSize      `help:"Start a new WARC file when one reaches this size." name:"warc-max-size" default:"1GB"`
 	Progress    bool          `help:"Show progress on stderr even when it is not a terminal."`
 	Quiet       bool          `help:"No progress and no summary; only warnings and errors." short:"q"`
@@ -147,8 +148,17 @@ func New(cfg Config) (*Stack, error) {
 	})
 	rc := RetryConfig{Retries: cfg.Retries, Backoff: cfg.Backoff, MaxWait: cfg.MaxWait, Stats: cfg.Stats}
 	base := PoW(Limit(h, lim), jar, cfg.Stats)
+	if cfg.FromWARC != "" {
+		if base, err = openReplay(cfg.FromWARC); err != nil {
+			return nil, err
+		}
+	}
+	mode := cfg.Robots
+	if cfg.FromWARC != "" {
+		mode = "ignore" // the archive obeyed robots.txt when it was made
+	}
 	robots := Robots(base, RobotsConfig{
-		Mode: cfg.Robots, Agent: agentToken(cfg.UserAgent, cfg.Tool),
+		Mode: mode, Agent: agentToken(cfg.UserAgent, cfg.Tool),
 		Fetcher: Redirect(Retry(base, rc), nil), Stats: cfg.Stats, Log: cfg.Log,
 	})
 	allow := func(to *url.URL) bool { return cfg.Hosts.Has(to.Host) }
