@@ -49,6 +49,11 @@ func fill(v reflect.Value, typ string) {
 			target.SetBool(true)
 		case target.Kind() == reflect.Slice && target.Type().Elem().Kind() == reflect.String:
 			target.Set(reflect.ValueOf([]string{"div.x"}))
+		case target.Kind() == reflect.Map:
+			target.Set(reflect.ValueOf(map[string][]string{"Content-Type": {"text/html"}}))
+		case target.Kind() == reflect.Slice && target.Type().Elem().Kind() == reflect.Struct:
+			target.Set(reflect.MakeSlice(target.Type(), 1, 1))
+			fill(target.Index(0).Addr(), typ)
 		case target.Kind() == reflect.Slice:
 			target.Set(reflect.MakeSlice(target.Type(), 1, 1))
 			target.Index(0).SetInt(7)
