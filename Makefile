@@ -4,7 +4,7 @@ BIN     := bin
 TOOLS   := pb-urls pb-fetch pb-parse pb-images pb-load pb-warc
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: all build test test-deps vet demo bench clean fakeforum
+.PHONY: all build test test-deps replay-deps vet demo bench clean fakeforum
 
 all: build
 
@@ -28,6 +28,14 @@ test-deps:
 	  echo "installing warcio.js for the WARC tests" >&2; \
 	  npm install --prefix .npm --no-save --no-audit --no-fund warcio@2.4.11 >/dev/null; \
 	fi
+
+# Optional: ReplayWeb.page's prebuilt bundle (ui.js, sw.js) for the e2e test that opens a WACZ in
+# it; that test skips without it. npm pack, because its dependencies need not resolve here.
+replay-deps:
+	@mkdir -p .npm/replaywebpage
+	cd .npm && npm pack --silent replaywebpage@2.5.3 >/dev/null && \
+	  tar xzf replaywebpage-2.5.3.tgz -C replaywebpage --strip-components=1 package/ui.js package/sw.js package/LICENSE && \
+	  rm replaywebpage-2.5.3.tgz
 
 test: test-deps vet build
 	PB_CHROMIUM=$(CHROMIUM) $(GO) test -p 1 -count=1 -timeout 20m ./...

@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/proto"
 	"github.com/pb-archive/pb/internal/fakeforum"
 	"github.com/pb-archive/pb/internal/store"
 	"github.com/pb-archive/pb/internal/warc"
@@ -132,7 +137,104 @@ func TestWARCRoundTrip(t *testing.T) {
 	rows.Close()
 	st.Close()
 
-	checkWACZ(t, w, filepath.Join(out, "forum.db"))
+	wacz := checkWACZ(t, w, filepath.Join(out, "forum.db"))
+	t.Run("ReplayWeb.page", func(t *testing.T) {
+		replayWACZ(t, wacz, f.URL+"/", pipe(t, []string{"pb-warc", "read", w}))
+		if es := f.log.Take(); len(es) != 0 {
+			t.Fatalf("replay made %d requests to the forum, e.g. %s", len(es), es[0].Path)
+		}
+	})
+}
+
+// replayWACZ opens the WACZ in ReplayWeb.page (webrecorder's replay UI,
+// run in Chromium from a local server) at page, and checks that the
+// archived page shows with the title it had when fetched. It skips when
+// the browser or ReplayWeb.page's bundle (.npm/replaywebpage/ui.js and
+// sw.js: make replay-deps) is missing.
+func replayWACZ(t *testing.T, wacz, page, pages string) {
+	bin := chromium(t)
+	bundle := filepath.Join(root, ".npm", "replaywebpage")
+	if _, err := os.Stat(filepath.Join(bundle, "sw.js")); err != nil {
+		t.Skip("ReplayWeb.page is not installed in .npm/replaywebpage (make replay-deps)")
+	}
+	// The title the page had, from its page record.
+	var want string
+	for _, l := range strings.Split(pages, "\n") {
+		var p struct{ URL, Body string }
+		if json.Unmarshal([]byte(l), &p) == nil && p.URL == page {
+			if _, rest, ok := strings.Cut(p.Body, "<title>"); ok {
+				want, _, _ = strings.Cut(rest, "</title>")
+			}
+		}
+	}
+	if want == "" {
+		t.Fatalf("no title for %s in the WARCs", page)
+	}
+	site := t.TempDir()
+	os.MkdirAll(filepath.Join(site, "replay"), 0o755)
+	copyFile(t, filepath.Join(bundle, "ui.js"), filepath.Join(site, "ui.js"))
+	copyFile(t, filepath.Join(bundle, "sw.js"), filepath.Join(site, "replay", "sw.js"))
+	copyFile(t, wacz, filepath.Join(site, "forum.wacz"))
+	os.WriteFile(filepath.Join(site, "index.html"), []byte(`<!doctype html><html><head><meta charset="utf-8"><script src="./ui.js"></script></head>
+<body><replay-web-page style="height:800px;display:block" source="forum.wacz" url="`+page+`" replayBase="./replay/" embed="replayonly"></replay-web-page></body></html>`), 0o644)
+	srv := httptest.NewServer(http.FileServer(http.Dir(site)))
+	defer srv.Close()
+
+	l := launcher.New().Bin(bin).NoSandbox(true).Headless(true)
+	u, err := l.Launch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Cleanup() // waits for the browser to exit, then removes its profile
+	defer l.Kill()
+	b := rod.New().ControlURL(u)
+	if err := b.Connect(); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p, err := b.Page(proto.TargetCreateTarget{URL: srv.URL + "/index.html"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The archived page is an iframe (src .../mp_/URL) inside the replay
+	// app's shadow roots and frames, all on the local server's origin.
+	const find = `() => {
+  function walk(root) {
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) { const r = walk(el.shadowRoot); if (r) return r; }
+      if (el.tagName === "IFRAME") {
+        let d = null; try { d = el.contentDocument; } catch (e) {}
+        if (d) {
+          if ((el.src || "").includes("mp_/") && d.title) return d.title;
+          const r = walk(d); if (r) return r;
+        }
+      }
+    }
+    return "";
+  }
+  return walk(document);
+}`
+	got := ""
+	for i := 0; i < 240 && got == ""; i++ { // up to two minutes on a busy machine
+		time.Sleep(500 * time.Millisecond)
+		if res, err := p.Eval(find); err == nil {
+			got = res.Value.Str()
+		}
+	}
+	if got != want {
+		t.Fatalf("ReplayWeb.page shows %q for %s, want %q", got, page, want)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checkCDXLine reads the gzip member a CDXJ line points at and checks it
@@ -170,7 +272,7 @@ func checkCDXLine(t *testing.T, dir, line string) {
 }
 
 // checkWACZ packages dir and checks the package as WACZ 1.1.1 asks.
-func checkWACZ(t *testing.T, dir, db string) {
+func checkWACZ(t *testing.T, dir, db string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "forum.wacz")
 	run(t, nil, nil, "pb-warc", "wacz", dir, "-o", path, "--db", db)
@@ -254,6 +356,7 @@ func checkWACZ(t *testing.T, dir, db string) {
 	if n == 0 || len(pages) != n {
 		t.Errorf("pages.jsonl lists %d pages, the database has %d boards, threads and members", len(pages), n)
 	}
+	return path
 }
 
 // warcioCheck reads every file with webrecorder's warcio.js (a reader pb
