@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nlnwa/gowarc/v3"
+	"github.com/pb-archive/pb/internal/forumurl"
 	"github.com/pb-archive/pb/internal/record"
 )
 
@@ -27,9 +28,10 @@ type location struct {
 
 // Reader turns the records of WARC files back into page records: one per
 // HTML or CSS response (a revisit takes the body of the record it refers
-// to), one per rendered DOM (resource record), with the request's method
-// and headers and the redirect hops before it. Redirect hops that were
-// followed, request records and other payloads (images) make no page.
+// to) of a URL whose kind pb-parse knows, one per rendered DOM (resource
+// record), with the request's method and headers and the redirect hops
+// before it. Redirect hops that were followed, request records and other
+// payloads (images, an image's HTML error page) make no page.
 type Reader struct {
 	ids      map[string]location // response records, for revisits
 	requests map[string]*http.Request
@@ -153,8 +155,8 @@ func (r *Reader) page(path string, rec gowarc.Record) (*Page, error) {
 	}
 	ct := hdr.Get("Content-Type")
 	mt, _, _ := mime.ParseMediaType(ct)
-	if mt != "text/html" && mt != "text/css" {
-		return nil, nil // images and the like: no page
+	if mt != "text/css" && (mt != "text/html" || forumurl.Kind(requested) == "") {
+		return nil, nil // images (and the error pages of dead ones): no page to parse
 	}
 	p := &Page{Page: record.Page{
 		Type: record.TypePage, URL: requested, FinalURL: target, Status: status, ContentType: ct,

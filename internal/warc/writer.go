@@ -45,7 +45,7 @@ const (
 	HeaderRedirectHop = "WARC-PB-Redirect-Hop"
 	// HeaderNote says what a resource record is (the rendered DOM).
 	HeaderNote = "WARC-PB-Note"
-	// HeaderRender marks records of a page loaded in a browser.
+	// HeaderRender marks the resource record of a rendered DOM.
 	HeaderRender = "WARC-PB-Render"
 )
 
@@ -73,8 +73,6 @@ type Exchange struct {
 	RequestedURL string
 	// RedirectHop is set on a 3xx response that was followed.
 	RedirectHop bool
-	// Render marks a request made for a page loaded in a browser.
-	Render bool
 	Method string
 	// RequestHeader is what was sent; only SafeRequestHeaders are archived.
 	RequestHeader http.Header
@@ -198,9 +196,6 @@ func (w *Writer) WriteExchange(ex *Exchange) error {
 	common := [][2]string{
 		{gowarc.WarcTargetURI, ex.URL}, {gowarc.WarcDate, date},
 		{gowarc.WarcIPAddress, ex.RemoteAddr}, {HeaderRequestedURL, requested},
-	}
-	if ex.Render {
-		common = append(common, [2]string{HeaderRender, "true"})
 	}
 	req, err := build(gowarc.Request, requestBlock(ex), append(common,
 		[2]string{gowarc.WarcRecordID, reqID}, [2]string{gowarc.ContentType, "application/http;msgtype=request"}))
