@@ -73,7 +73,7 @@ type Exchange struct {
 	RequestedURL string
 	// RedirectHop is set on a 3xx response that was followed.
 	RedirectHop bool
-	Method string
+	Method      string
 	// RequestHeader is what was sent; only SafeRequestHeaders are archived.
 	RequestHeader http.Header
 	// Proto is the response's protocol, "HTTP/1.1".
