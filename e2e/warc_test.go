@@ -381,9 +381,11 @@ func warcioCheck(t *testing.T, files []string) {
 		t.Fatalf("warcio.js rejects the WARCs: %v\n%s", err, e.String())
 	}
 	var res struct{ Records, Checked int }
-	json.Unmarshal(o.Bytes(), &res)
+	if err := json.Unmarshal(o.Bytes(), &res); err != nil {
+		t.Fatalf("warcio-check output (%d bytes): %v", o.Len(), err)
+	}
 	if res.Checked == 0 {
-		t.Fatalf("warcio.js checked no payload: %s", o.String())
+		t.Fatalf("warcio.js checked no payload: %.500s", o.String())
 	}
 }
 

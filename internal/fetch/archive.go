@@ -84,7 +84,7 @@ func openWARC(cfg Config) (*warc.Writer, error) {
 		return nil, nil
 	}
 	return warc.Open(cfg.WARC, warc.Options{
-		Prefix: cfg.Tool, MaxSize: int64(cfg.WARCMaxSize), Software: cfg.UserAgent, Now: cfg.Clock,
+		Prefix: cfg.Tool, MaxSize: int64(cfg.WARCMaxSize), Software: cfg.UserAgent,
 	})
 }
 

@@ -67,8 +67,6 @@ type Config struct {
 	BoardPasswords BoardPasswords
 	Stats          *Stats
 	Log            Logf
-	// Clock names WARC files (nil: time.Now); tests inject one.
-	Clock func() time.Time
 }
 
 // Stack is the assembled fetcher.
@@ -175,6 +173,7 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Render {
 		bin, err := FindChromium(cfg.Chromium)
 		if err != nil {
+			archive.Close()
 			return nil, err
 		}
 		s.Browser = NewBrowser(RenderConfig{

@@ -66,5 +66,7 @@ for (const file of process.argv.slice(2)) {
     out.cdx.push(cdx);
   }
 }
-console.log(JSON.stringify(out));
-process.exit(failures ? 1 : 0);
+// exitCode, not exit(): stdout to a pipe is written asynchronously, and
+// exit() would cut a large index short.
+process.stdout.write(JSON.stringify(out) + "\n");
+process.exitCode = failures ? 1 : 0;
