@@ -47,7 +47,12 @@ func renderEnv() string {
 // the one before wrote, and returns the last one's stdout.
 func pipe(t *testing.T, stages ...[]string) string {
 	t.Helper()
-	var in *bytes.Buffer
+	return pipeFrom(t, nil, stages...)
+}
+
+// pipeFrom is pipe with the first tool reading in.
+func pipeFrom(t *testing.T, in *bytes.Buffer, stages ...[]string) string {
+	t.Helper()
 	var out string
 	for _, s := range stages {
 		out = run(t, nil, in, s[0], s[1:]...)
@@ -87,7 +92,13 @@ func TestWARCRoundTrip(t *testing.T) {
 		t.Fatalf("want files of pb-fetch and pb-images, got %v", files)
 	}
 	rt := t.TempDir()
-	pipe(t, []string{"pb-warc", "read", w}, []string{"pb-parse"},
+	read := exec.Command(filepath.Join(binDir, "pb-warc"), "read", w)
+	var pages, readErr bytes.Buffer
+	read.Stdout, read.Stderr = &pages, &readErr
+	if err := read.Run(); err != nil {
+		t.Fatalf("pb-warc read: %v\n%s", err, readErr.String())
+	}
+	pipeFrom(t, &pages, []string{"pb-parse"},
 		[]string{"pb-images", "-q", "-o", filepath.Join(rt, "images"), "--from-warc", w}, []string{"pb-load", "-q", filepath.Join(rt, "forum.db")})
 	if es := f.log.Take(); len(es) != 0 {
 		t.Fatalf("the round trip made %d requests to the forum, e.g. %s", len(es), es[0].Path)

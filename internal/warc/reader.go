@@ -43,9 +43,11 @@ func NewReader() *Reader {
 	return &Reader{ids: map[string]location{}, requests: map[string]*http.Request{}, hops: map[string][]record.Redirect{}}
 }
 
-// ReadFile calls fn with every page of one WARC file. A record that cannot
-// be read ends the file with an error naming the file and offset.
-func (r *Reader) ReadFile(path string, fn func(*Page) error) error {
+// Scan notes where the response records of one WARC file are, so that a
+// revisit can find the record it refers to whatever file holds it (pb-fetch
+// and pb-images write files of their own at the same time). Scan every
+// file before reading them.
+func (r *Reader) Scan(path string) error {
 	wf, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
 	if err != nil {
 		return err
@@ -59,10 +61,37 @@ func (r *Reader) ReadFile(path string, fn func(*Page) error) error {
 		if err != nil {
 			return fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, err)
 		}
+		if rec.WarcRecord.Type() == gowarc.Response {
+			r.ids[rec.WarcRecord.WarcHeader().GetId(gowarc.WarcRecordID)] = location{path, rec.Offset}
+		}
+		rec.Close()
+	}
+}
+
+// ReadFile calls fn with every page of one WARC file. A record that cannot
+// be read ends the file with an error naming the file and offset; a record
+// that makes no page (a revisit of a record not found) is reported in the
+// error returned at the end, and reading goes on.
+func (r *Reader) ReadFile(path string, fn func(*Page) error) error {
+	wf, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
+	if err != nil {
+		return err
+	}
+	defer wf.Close()
+	var errs []error
+	for {
+		rec, err := wf.Next()
+		if errors.Is(err, io.EOF) {
+			return errors.Join(errs...)
+		}
+		if err != nil {
+			return errors.Join(append(errs, fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, err))...)
+		}
 		p, perr := r.page(path, rec)
 		rec.Close()
 		if perr != nil {
-			return fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, perr)
+			errs = append(errs, fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, perr))
+			continue
 		}
 		if p != nil {
 			if err := fn(p); err != nil {
@@ -128,7 +157,7 @@ func (r *Reader) page(path string, rec gowarc.Record) (*Page, error) {
 		ref := h.GetId(gowarc.WarcRefersTo)
 		loc, found := r.ids[ref]
 		if !found {
-			return nil, fmt.Errorf("revisit of %s refers to record %s, not found in the files read before it", target, ref)
+			return nil, fmt.Errorf("revisit of %s refers to record %s, which is in none of the files", target, ref)
 		}
 		orig, err := readOne(loc)
 		if err != nil {

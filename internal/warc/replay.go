@@ -33,15 +33,31 @@ func OpenReplay(dir string) (*Replay, error) {
 	}
 	r := &Replay{latest: map[string]replayEntry{}}
 	ids := map[string]location{}
+	// A revisit may refer to a record of another process's file that
+	// sorts after its own, so revisits are resolved once all are scanned.
+	var revisits []pendingRevisit
 	for _, f := range files {
-		if err := r.scan(f, ids); err != nil {
+		if err := r.scan(f, ids, &revisits); err != nil {
 			return nil, err
+		}
+	}
+	for _, rv := range revisits {
+		if loc, ok := ids[rv.ref]; ok {
+			if cur, seen := r.latest[rv.url]; !seen || !cur.date.After(rv.entry.date) {
+				rv.entry.loc = loc
+				r.latest[rv.url] = rv.entry
+			}
 		}
 	}
 	return r, nil
 }
 
-func (r *Replay) scan(path string, ids map[string]location) error {
+type pendingRevisit struct {
+	url, ref string
+	entry    replayEntry
+}
+
+func (r *Replay) scan(path string, ids map[string]location, revisits *[]pendingRevisit) error {
 	wf, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
 	if err != nil {
 		return err
@@ -62,12 +78,11 @@ func (r *Replay) scan(path string, ids map[string]location) error {
 		switch typ {
 		case gowarc.Response:
 			ids[h.GetId(gowarc.WarcRecordID)] = e.loc
-			r.latest[h.Get(gowarc.WarcTargetURI)] = e
-		case gowarc.Revisit:
-			if loc, ok := ids[h.GetId(gowarc.WarcRefersTo)]; ok {
-				e.loc = loc
+			if cur, seen := r.latest[h.Get(gowarc.WarcTargetURI)]; !seen || !cur.date.After(date) {
 				r.latest[h.Get(gowarc.WarcTargetURI)] = e
 			}
+		case gowarc.Revisit:
+			*revisits = append(*revisits, pendingRevisit{h.Get(gowarc.WarcTargetURI), h.GetId(gowarc.WarcRefersTo), e})
 		}
 		rec.Close()
 	}

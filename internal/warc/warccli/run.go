@@ -89,6 +89,12 @@ func read(ctx context.Context, stdout, stderr io.Writer, paths []string) (int, e
 	r := warc.NewReader()
 	code := cli.ExitOK
 	for _, f := range files {
+		if err := r.Scan(f); err != nil {
+			fmt.Fprintf(stderr, "pb-warc: %v\n", err)
+			code = cli.ExitPartial
+		}
+	}
+	for _, f := range files {
 		err := r.ReadFile(f, func(p *warc.Page) error {
 			if err := ctx.Err(); err != nil {
 				return err
