@@ -17,6 +17,7 @@
 #                   checked before the first request, then used by pb-fetch and pb-images
 #   PB_RENDER       "1" forces --render, "0" disables it; default: on when Chromium is installed
 #   PB_MAX_PASSES   stop after this many passes (default 1000)
+#   PB_WARC         also archive every response into WARC files in this folder (see pb-warc)
 #   PB_BIN          the folder of the pb tools to use (default: the repository's bin/ when
 #                   built, else $PATH)
 #   PB_MAX_ATTEMPTS fetch a failing page at most this many times in all (default 5; raise it
@@ -80,6 +81,8 @@ images_flags+=(${images_extra[@]+"${images_extra[@]}"})
 
 cookies=()
 if [ -n "${PB_COOKIES:-}" ]; then cookies=(--cookies "$PB_COOKIES"); fi
+warc=()
+if [ -n "${PB_WARC:-}" ]; then warc=(--warc "$PB_WARC"); fi
 
 render=()
 case "${PB_RENDER:-auto}" in
@@ -125,9 +128,9 @@ while :; do
   fi
   echo "mirror: pass $pass: $(plural "$pending") to fetch" >&2
   pb-urls pending "${render[@]}" "${attempts[@]}" "$db" |
-    pb-fetch "${render[@]}" "${cookies[@]}" ${fetch_flags[@]+"${fetch_flags[@]}"} |
+    pb-fetch "${render[@]}" "${cookies[@]}" ${warc[@]+"${warc[@]}"} ${fetch_flags[@]+"${fetch_flags[@]}"} |
     pb-parse |
-    pb-images -q -o "$out/images" --site "$site" "${cookies[@]}" ${images_flags[@]+"${images_flags[@]}"} |
+    pb-images -q -o "$out/images" --site "$site" "${cookies[@]}" ${warc[@]+"${warc[@]}"} ${images_flags[@]+"${images_flags[@]}"} |
     pb-load -q "$db"
   status=("${PIPESTATUS[@]}")
   # Exit 1 means some pages or images failed: they stay in the frontier and

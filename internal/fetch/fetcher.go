@@ -79,6 +79,11 @@ type Response struct {
 	Attempts int
 	// FetchedAt is when the final response arrived.
 	FetchedAt time.Time
+	// Wire describes the exchange on the network; nil when no complete
+	// response arrived or a browser produced Body.
+	Wire *Wire
+	// Hops are the redirect responses followed before this one, in order.
+	Hops []*Response
 }
 
 // ContentType returns the response's Content-Type header.

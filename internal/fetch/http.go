@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"time"
 )
@@ -62,6 +63,12 @@ func (h *HTTP) Fetch(ctx context.Context, req *Request) (*Response, error) {
 		ctx, cancel = context.WithTimeout(ctx, h.cfg.Timeout)
 		defer cancel()
 	}
+	var remote string
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+		if a, ok := ci.Conn.RemoteAddr().(*net.TCPAddr); ok {
+			remote = a.IP.String()
+		}
+	}})
 	var body io.Reader
 	if req.Body != nil {
 		body = bytes.NewReader(req.Body)
@@ -95,6 +102,11 @@ func (h *HTTP) Fetch(ctx context.Context, req *Request) (*Response, error) {
 	if h.cfg.MaxBody > 0 && hresp.ContentLength > h.cfg.MaxBody {
 		return resp, permanent{fmt.Errorf("%w: Content-Length %d exceeds the limit of %d bytes", ErrTooLarge, hresp.ContentLength, h.cfg.MaxBody)}
 	}
+	wire := &Wire{Method: hr.Method, RequestHeader: hr.Header.Clone(), Proto: hresp.Proto, Header: hresp.Header}
+	if hresp.Uncompressed {
+		wire.Encoding = "gzip" // the transport asked for it and decoded it
+		wire.RequestHeader.Set("Accept-Encoding", "gzip")
+	}
 	var r io.Reader = hresp.Body
 	// The transport decompresses gzip itself unless the caller asked for
 	// an encoding (with --header Accept-Encoding:...); then it is ours to do.
@@ -105,6 +117,7 @@ func (h *HTTP) Fetch(ctx context.Context, req *Request) (*Response, error) {
 		}
 		defer zr.Close()
 		r = zr
+		wire.Encoding = "gzip"
 		resp.Header = hresp.Header.Clone()
 		resp.Header.Del("Content-Encoding")
 		resp.Header.Del("Content-Length")
@@ -126,6 +139,8 @@ func (h *HTTP) Fetch(ctx context.Context, req *Request) (*Response, error) {
 	}
 	resp.Body = b
 	resp.FetchedAt = time.Now()
+	wire.RemoteAddr = remote
+	resp.Wire = wire
 	return resp, nil
 }
 

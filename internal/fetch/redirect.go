@@ -19,6 +19,7 @@ func Redirect(next Fetcher, allow func(to *url.URL) bool) Fetcher {
 	return FetcherFunc(func(ctx context.Context, req *Request) (*Response, error) {
 		cur := req
 		attempts := 0
+		var hops []*Response
 		for hop := 0; ; hop++ {
 			resp, err := next.Fetch(ctx, cur)
 			if resp == nil {
@@ -26,6 +27,7 @@ func Redirect(next Fetcher, allow func(to *url.URL) bool) Fetcher {
 			}
 			attempts += max(resp.Attempts, 1)
 			resp.URL, resp.Attempts = req.URL, attempts
+			resp.Hops = hops
 			if err != nil || !isRedirect(resp.Status) || resp.Header.Get("Location") == "" {
 				return resp, err
 			}
@@ -48,6 +50,9 @@ func Redirect(next Fetcher, allow func(to *url.URL) bool) Fetcher {
 				nr.Method, nr.Body = http.MethodGet, nil
 			}
 			cur = &nr
+			hop := *resp
+			hop.Hops = nil
+			hops = append(hops, &hop)
 		}
 	})
 }

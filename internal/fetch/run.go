@@ -332,6 +332,7 @@ func pageRecord(req *Request, resp *Response, err error) (record.Page, Wall, str
 	} else {
 		p.Body = DecodeBody(resp.Body, p.ContentType)
 	}
+	addWire(&p, resp)
 	wall, pageErr, detail := pageWall(req, resp, err)
 	p.Error = pageErr
 	return p, wall, detail

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/cookies"
+	"github.com/pb-archive/pb/internal/warc"
 )
 
 // Flags are the network flags pb-fetch and pb-images share (kong tags).
@@ -32,6 +33,9 @@ type Flags struct {
 	Breaker     int           `help:"Pause a host after this many failures in a row (0: never); after 4 such pauses without a success it is given up for the run." default:"5"`
 	BreakerWait time.Duration `help:"First pause of a failing host; doubles each time." default:"30s" name:"breaker-pause"`
 	LimitDir    string        `help:"Folder of the small files through which pb processes on this machine (pb-fetch and pb-images in one pipeline) share the forum's schedule, so the forum sees one stream of requests, and each site's robots.txt, read once a day (default: $XDG_RUNTIME_DIR, else the temp dir; \"none\": each process keeps its own)." name:"limit-dir" placeholder:"DIR"`
+	WARC        string        `help:"Also write every response into WARC 1.1 files in this folder (pb-fetch and pb-images may share it; see pb-warc)." name:"warc" placeholder:"DIR"`
+	FromWARC    string        `help:"Answer every request from the WARC files in this folder (the latest capture of each URL) instead of the network: rerun over an archive offline." name:"from-warc" placeholder:"DIR"`
+	WARCMaxSize ByteSize      `help:"Start a new WARC file when one reaches this size." name:"warc-max-size" default:"1GB"`
 	Progress    bool          `help:"Show progress on stderr even when it is not a terminal."`
 	Quiet       bool          `help:"No progress and no summary; only warnings and errors." short:"q"`
 }
@@ -100,6 +104,7 @@ type Stack struct {
 	Jar *cookies.Jar
 
 	limiter *Limiter
+	warc    *warc.Writer
 	// forms submits forms (the login): retries, proof-of-work and the
 	// schedule apply, robots.txt does not (logging in is the user's
 	// explicit wish), and redirects may lead to a login host.
@@ -165,8 +170,17 @@ func New(cfg Config) (*Stack, error) {
 	})
 	rc := RetryConfig{Retries: cfg.Retries, Backoff: cfg.Backoff, MaxWait: cfg.MaxWait, Stats: cfg.Stats}
 	base := PoW(Limit(h, lim), jar, cfg.Stats)
+	if cfg.FromWARC != "" {
+		if base, err = openReplay(cfg.FromWARC); err != nil {
+			return nil, err
+		}
+	}
+	mode := cfg.Robots
+	if cfg.FromWARC != "" {
+		mode = "ignore" // the archive obeyed robots.txt when it was made
+	}
 	robots := Robots(base, RobotsConfig{
-		Mode: cfg.Robots, Agent: agentToken(cfg.UserAgent, cfg.Tool),
+		Mode: mode, Agent: agentToken(cfg.UserAgent, cfg.Tool),
 		Fetcher: CacheRobots(Redirect(Retry(base, rc), nil), RobotsCacheConfig{Dir: limitDir(cfg.LimitDir), Log: cfg.Log}),
 		Stats:   cfg.Stats, Log: cfg.Log,
 	})
@@ -174,19 +188,24 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.RedirectAnywhere {
 		allow = nil
 	}
-	plain := UnlockBoards(Redirect(Retry(robots, rc), allow), cfg.BoardPasswords)
+	archive, err := openWARC(cfg)
+	if err != nil {
+		return nil, err
+	}
+	plain := UnlockBoards(Archive(Redirect(Retry(robots, rc), allow), archive, cfg.Log), cfg.BoardPasswords)
 	s := &Stack{Fetcher: plain, Stats: cfg.Stats, Hosts: cfg.Hosts, Jar: jar, limiter: lim,
-		forms: Redirect(Retry(base, rc), nil)}
+		forms: Redirect(Retry(base, rc), nil), warc: archive}
 	if cfg.Render {
 		bin, err := FindChromium(cfg.Chromium)
 		if err != nil {
+			archive.Close()
 			return nil, err
 		}
 		s.Browser = NewBrowser(RenderConfig{
 			Chromium: bin, Tabs: cfg.Tabs, ModalTimeout: cfg.ModalTimeout, PageTimeout: cfg.RenderTimeout, UserAgent: cfg.UserAgent,
 			Cookies: fromFile, Hosts: cfg.Hosts, TempDir: cfg.TempDir, Log: cfg.Log,
 		})
-		s.Fetcher = Render(plain, s.Browser)
+		s.Fetcher = archiveDOM(Render(plain, s.Browser), archive, cfg.Log)
 	}
 	return s, nil
 }
@@ -195,10 +214,14 @@ func New(cfg Config) (*Stack, error) {
 // schedule files.
 func (s *Stack) Close() error {
 	s.limiter.Close()
+	var err error
 	if s.Browser != nil {
-		return s.Browser.Close()
+		err = s.Browser.Close()
 	}
-	return nil
+	if werr := s.warc.Close(); err == nil {
+		err = werr
+	}
+	return err
 }
 
 // limitDir resolves --limit-dir: "" is the default folder.

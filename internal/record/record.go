@@ -114,6 +114,30 @@ type Page struct {
 	Body string `json:"body"`
 	// Error is set when the page could not be fetched; Body is then unreliable.
 	Error string `json:"error,omitempty"`
+
+	// What a web archive (WARC) needs besides the body, see schema/page.json.
+
+	// HTTPVersion is the response's protocol, "HTTP/1.1".
+	HTTPVersion string `json:"http_version,omitempty"`
+	// RemoteAddr is the IP address of the server that answered.
+	RemoteAddr string `json:"remote_addr,omitempty"`
+	// Headers are the final response's headers (Set-Cookie left out).
+	Headers map[string][]string `json:"headers,omitempty"`
+	// RequestMethod and RequestHeaders describe the final request; only
+	// headers that cannot carry a secret are kept (no Cookie, no Authorization).
+	RequestMethod  string              `json:"request_method,omitempty"`
+	RequestHeaders map[string][]string `json:"request_headers,omitempty"`
+	// Redirects are the redirect responses followed before the final one.
+	Redirects []Redirect `json:"redirects,omitempty"`
+}
+
+// Redirect is one followed redirect hop of a page record.
+type Redirect struct {
+	URL       string              `json:"url"`
+	Status    int                 `json:"status"`
+	Location  string              `json:"location,omitempty"`
+	FetchedAt int64               `json:"fetched_at,omitempty"`
+	Headers   map[string][]string `json:"headers,omitempty"`
 }
 
 // Link is a page discovered by a parser, to be added to the crawl frontier.

@@ -50,12 +50,11 @@ func fill(v reflect.Value, typ string) {
 			target.SetBool(true)
 		case target.Kind() == reflect.Slice && target.Type().Elem().Kind() == reflect.String:
 			target.Set(reflect.ValueOf([]string{"div.x"}))
+		case target.Kind() == reflect.Map:
+			target.Set(reflect.ValueOf(map[string][]string{"Content-Type": {"text/html"}}))
 		case target.Kind() == reflect.Slice && target.Type().Elem().Kind() == reflect.Struct:
 			target.Set(reflect.MakeSlice(target.Type(), 1, 1))
-			el := target.Index(0)
-			for j := 0; j < el.NumField(); j++ {
-				el.Field(j).SetString("x")
-			}
+			fill(target.Index(0).Addr(), typ)
 		case target.Kind() == reflect.Slice:
 			target.Set(reflect.MakeSlice(target.Type(), 1, 1))
 			target.Index(0).SetInt(7)
