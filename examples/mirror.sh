@@ -63,7 +63,7 @@ read -r -a images_extra <<<"${PB_IMAGES_FLAGS:-}"
 # The flags pb-images shares with pb-fetch (fetch.Flags; e2e/mirrorsh_test.go
 # checks this list against both tools). A value that follows a flag as its own
 # word goes wherever the flag goes; "-c8" and "--delay=3s" are one word.
-shared_flags=" --delay --long-delay --long-every --jitter --other-delay -c --concurrency --retries --backoff --max-wait --timeout --user-agent --header --cookies --robots --breaker --breaker-pause --limit-dir --progress -q --quiet "
+shared_flags=" --delay --long-delay --long-every --jitter --other-delay -c --concurrency --retries --backoff --max-wait --timeout --user-agent --header --cookies --robots --breaker --breaker-pause --limit-dir --warc --warc-max-size --from-warc --progress -q --quiet "
 images_flags=()
 keep=0
 for arg in ${fetch_flags[@]+"${fetch_flags[@]}"}; do
