@@ -49,18 +49,18 @@ func archive(t *testing.T, site string) string {
 	return dir
 }
 
-func runWarc(t *testing.T, o Options) (int, error, string, string) {
+func runWarc(t *testing.T, o Options) (code int, stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code, err := Run(context.Background(), strings.NewReader(""), &out, &errb, o)
-	return code, err, out.String(), errb.String()
+	code, err = Run(context.Background(), strings.NewReader(""), &out, &errb, o)
+	return code, out.String(), errb.String(), err
 }
 
 func TestReadWritesPageRecords(t *testing.T) {
 	dir := archive(t, "http://f.test")
 	var o Options
 	o.Command, o.Read.Files = "read <files>", []string{dir}
-	code, err, out, _ := runWarc(t, o)
+	code, out, _, err := runWarc(t, o)
 	if code != 0 || err != nil {
 		t.Fatalf("exit %d: %v", code, err)
 	}
@@ -90,7 +90,7 @@ func TestReadReportsABadFileAndGoesOn(t *testing.T) {
 	files, _ := warc.Files(dir)
 	var o Options
 	o.Command, o.Read.Files = "read <files>", append([]string{bad}, files...)
-	code, _, out, stderr := runWarc(t, o)
+	code, out, stderr, _ := runWarc(t, o)
 	if code != 1 || !strings.Contains(stderr, "bad.warc.gz") || strings.Count(out, "\n") != 3 {
 		t.Errorf("exit %d, stderr %q, %d records", code, stderr, strings.Count(out, "\n"))
 	}
@@ -100,7 +100,7 @@ func TestIndexToStdoutAndFile(t *testing.T) {
 	dir := archive(t, "http://www.F.test")
 	var o Options
 	o.Command, o.Index.Dir, o.Index.Stdout = "index <dir>", dir, true
-	code, err, out, _ := runWarc(t, o)
+	code, out, _, err := runWarc(t, o)
 	if code != 0 || err != nil {
 		t.Fatalf("exit %d: %v", code, err)
 	}
@@ -109,7 +109,7 @@ func TestIndexToStdoutAndFile(t *testing.T) {
 		t.Errorf("index:\n%s", out)
 	}
 	o.Index.Stdout = false
-	if code, err, out, _ := runWarc(t, o); code != 0 || err != nil || out != "" {
+	if code, out, _, err := runWarc(t, o); code != 0 || err != nil || out != "" {
 		t.Fatalf("exit %d: %v, stdout %q", code, err, out)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "index.cdxj"))
@@ -140,7 +140,7 @@ func TestWACZListsTheForumsPages(t *testing.T) {
 	var o Options
 	o.Command, o.WACZ.Dir, o.WACZ.Out, o.WACZ.DB = "wacz <dir>", dir, out, db
 	o.Now = func() time.Time { return time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC) }
-	code, err, _, stderr := runWarc(t, o)
+	code, _, stderr, err := runWarc(t, o)
 	if code != 0 || err != nil {
 		t.Fatalf("exit %d: %v %s", code, err, stderr)
 	}
@@ -198,7 +198,7 @@ func TestReadRevisitOfALaterFile(t *testing.T) {
 	}
 	var o Options
 	o.Command, o.Read.Files = "read <files>", []string{dir}
-	code, err, out, stderr := runWarc(t, o)
+	code, out, stderr, err := runWarc(t, o)
 	if code != 0 || err != nil || strings.Count(out, `"body":"<html>same</html>"`) != 2 {
 		t.Errorf("exit %d %v %s\n%s", code, err, stderr, out)
 	}
