@@ -65,7 +65,7 @@ func TestPageWall(t *testing.T) {
 			if w != tc.wall || detail != tc.detail || (tc.errPart == "") != (pageErr == "") || !strings.Contains(pageErr, tc.errPart) {
 				t.Errorf("pageWall = %q, %q, %q; want %q, an error with %q, %q", w, pageErr, detail, tc.wall, tc.errPart, tc.detail)
 			}
-			if w != "" && (wallAdvice[w].full == "" || wallAdvice[w].short == "") {
+			if w != "" && (advice(w, "", false) == "" || advice(w, "", true) == "") {
 				t.Errorf("no advice for wall %q", w)
 			}
 		})
