@@ -114,9 +114,9 @@ func Missing(p Page) Wall {
 	if doc == nil {
 		return Wall{}
 	}
-	// A password box outside a board's password form, or a login form.
-	if cascadia.Query(doc, selPasswordInput) != nil && cascadia.Query(doc, selWrapper) == nil ||
-		cascadia.Query(doc, selLoginForm) != nil {
+	// A password box (a board's password form was recognised above), or a
+	// login form.
+	if cascadia.Query(doc, selPasswordInput) != nil || cascadia.Query(doc, selLoginForm) != nil {
 		return Wall{Kind: Login}
 	}
 	t := strings.ToLower(visibleText(doc))
@@ -206,7 +206,6 @@ var (
 	selCaptcha = cascadia.MustCompile(`.g-recaptcha, .h-captcha, .cf-turnstile, iframe[src*="captcha"], [data-sitekey], ` +
 		`script[src*="recaptcha/api"], script[src*="hcaptcha.com"], script[src*="turnstile"]`)
 	selPasswordInput = cascadia.MustCompile(`input[type=password], input[name=password]`)
-	selWrapper       = cascadia.MustCompile(`#password-wrapper`)
 	selLoginForm     = cascadia.MustCompile(`form[action*="login"], input[name=email]`)
 	// selBoardPasswordForm is a protected board's form (proboards-markup.md §9).
 	selBoardPasswordForm = cascadia.MustCompile(`#password-wrapper form, #password-wrapper input[type=password], #password-wrapper input[name=password]`)

@@ -102,6 +102,8 @@ func TestClassifiers(t *testing.T) {
 		{name: "password form of no board", path: "/thread/12", status: 200, body: pwNoAction,
 			response: Wall{Kind: BoardPassword, Board: "?"}, missing: Wall{Kind: BoardPassword, Board: "?"}},
 		{name: "password wrapper without a form", path: "/board/6/x", status: 200, body: pwNoForm},
+		{name: "a password box beside an empty wrapper", path: "/user/7", status: 200, body: pwNoForm + `<form><input type="password"></form>`,
+			missing: Wall{Kind: Login}, note: "a login form is judged only on a page without content"},
 		{name: "quoting the password text", path: "/thread/9/x", status: 200, body: forumPost("This board is password protected")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
