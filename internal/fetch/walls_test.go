@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/pb-archive/pb/internal/parse"
+	"github.com/pb-archive/pb/internal/record"
+	"github.com/pb-archive/pb/internal/walls"
 )
 
 func TestPageWall(t *testing.T) {
@@ -65,7 +67,7 @@ func TestPageWall(t *testing.T) {
 			if w != tc.wall || detail != tc.detail || (tc.errPart == "") != (pageErr == "") || !strings.Contains(pageErr, tc.errPart) {
 				t.Errorf("pageWall = %q, %q, %q; want %q, an error with %q, %q", w, pageErr, detail, tc.wall, tc.errPart, tc.detail)
 			}
-			if w != "" && (wallAdvice[w].full == "" || wallAdvice[w].short == "") {
+			if w != "" && (advice(w, "", false) == "" || advice(w, "", true) == "") {
 				t.Errorf("no advice for wall %q", w)
 			}
 		})
@@ -205,5 +207,65 @@ func TestFakeForumWalls(t *testing.T) {
 		if failed != behindWall && !strings.Contains(u, "/board/6/") { // board 6 asks for a password
 			t.Errorf("%s: outcome %v (%v)", u, rec["status"], rec["reason"])
 		}
+	}
+}
+
+// TestFetchAndParseAgreeOnWalls hands the same pages to pb-fetch's wall
+// check and to pb-parse (as a page record without pb-fetch's error): the
+// two name the same wall, or none, for each.
+func TestFetchAndParseAgreeOnWalls(t *testing.T) {
+	thread, err := os.ReadFile("../parse/testdata/thread/guest-creator.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A real thread whose post mentions every marker, as text.
+	quoting := strings.Replace(string(thread), "Question?",
+		`Why does it say &lt;div class="g-recaptcha"&gt;, window._cf_chl_opt, POW_CHALLENGE_DATA, cf-chl-widget, `+
+			`challenges.cloudflare.com/turnstile and "you must be logged in"? Please log in, captcha fans.`, 1)
+	if quoting == string(thread) {
+		t.Fatal("the thread fixture changed: no post to quote in")
+	}
+	const site = "https://testforum.proboards.com"
+	for _, tc := range []struct {
+		name, path, final string
+		status            int
+		body              string
+		want              Wall
+	}{
+		{"a thread quoting wall markers", "/thread/300/guest-thread", "", 200, quoting, ""},
+		{"cloudflare", "/board/2/x", "", 200, `<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script>window._cf_chl_opt={cvId:'3'};</script></body></html>`, WallCloudflare},
+		{"cloudflare's managed challenge script", "/board/2/x", "", 200, `<html><head><title>Checking</title></head><body><script src="/cdn-cgi/challenge-platform/h/g/orchestrate/managed/v1"></script></body></html>`, WallCloudflare},
+		{"attention required", "/board/2/x", "", 200, `<html><head><title>Attention Required! | Cloudflare</title></head><body></body></html>`, WallCloudflare},
+		{"recaptcha", "/user/7", "", 200, `<html><head><script src="https://www.google.com/recaptcha/api.js"></script></head><body><form><div class="g-recaptcha" data-sitekey="k"></div></form></body></html>`, WallCaptcha},
+		{"turnstile", "/user/7", "", 200, `<html><head><script src="https://challenges.cloudflare.com/turnstile/v0/api.js"></script></head><body><form><div class="cf-turnstile" data-sitekey="0x4"></div></form></body></html>`, WallCaptcha},
+		{"a sitekey widget", "/user/7", "", 200, `<html><body><form><div class="verify" data-sitekey="abc"></div></form></body></html>`, WallCaptcha},
+		{"proof of work", "/thread/100/welcome", "", 202, `<html><body><script>window.POW_CHALLENGE_DATA={ challenge_nonce:'a1' };</script></body></html>`, WallPoW},
+		{"login redirect", "/members?page=2", "/login?next=%2Fmembers", 200, `<html><body><p>Log in</p></body></html>`, WallLogin},
+		{"login host redirect", "/members?page=2", "https://login.example.net/sso", 200, `<html><body><p>Log in</p></body></html>`, WallLogin},
+		{"password board", "/board/6/staff", "", 200, `<div class="container"><div class="title-bar"><h2>Staff</h2></div>` +
+			`<div id="password-wrapper"><form method="post" action="/board/6/staff"><input type="password" name="password"></form></div></div>`, WallBoardPassword},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			final := site + tc.path
+			if tc.final != "" {
+				final = tc.final
+				if !strings.HasPrefix(final, "http") {
+					final = site + final
+				}
+			}
+			resp := &Response{URL: site + tc.path, FinalURL: final, Status: tc.status, Body: []byte(tc.body)}
+			fetched, _, _ := pageWall(&Request{URL: site + tc.path}, resp, nil)
+			out := parse.Parse(record.Page{Type: record.TypePage, URL: site + tc.path, FinalURL: final, Status: tc.status, Body: tc.body}, parse.DefaultLimits)
+			parsed := Wall("")
+			if out.Outcome.Status == record.OutcomeFailed {
+				parsed = walls.OfReason(out.Outcome.Reason)
+				if parsed == "" {
+					t.Errorf("pb-parse failed the page, but not behind a wall: %s", out.Outcome.Reason)
+				}
+			}
+			if fetched != tc.want || parsed != tc.want {
+				t.Errorf("pb-fetch sees %q, pb-parse %q (%s); want %q", fetched, parsed, out.Outcome.Reason, tc.want)
+			}
+		})
 	}
 }
