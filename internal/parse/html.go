@@ -68,8 +68,6 @@ func isElement(n *html.Node, tag string) bool {
 	return n != nil && n.Type == html.ElementNode && (tag == "" || n.Data == tag)
 }
 
-
-
 // innerHTML renders n's children as golang.org/x/net/html does, which is
 // the contract for post messages and signatures (schema/README.md).
 func innerHTML(n *html.Node) string {
