@@ -299,7 +299,7 @@ func lastPages(known map[string]bool) map[int64]int {
 // and the home page, the last known page of a thread or later, and pages
 // the archive did not know before.
 func mayChange(u string, known map[string]bool, last map[int64]int) bool {
-	canon := forumurl.MustCanonical(u)
+	canon := forumurl.CanonicalOrRaw(u)
 	if !known[canon] {
 		return true
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+
+	"github.com/pb-archive/pb/internal/htmlx"
 )
 
 // testHost is the Host header of in-process requests; its image host is localhost:8080.
@@ -107,20 +109,11 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-func attr(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
+// attrOr is n's attribute key, or "" (the helper pb-fetch and pb-parse use).
+var attrOr = htmlx.Attr
 
-// attrOr is n's attribute key, or "".
-func attrOr(n *html.Node, key string) string {
-	v, _ := attr(n, key)
-	return v
-}
+// attr is n's attribute key and whether n has it.
+var attr = htmlx.Lookup
 
 // innerHTML renders n's children the way parsers record messages.
 func innerHTML(t testing.TB, n *html.Node) string {

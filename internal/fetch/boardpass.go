@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/cascadia"
+
+	"github.com/pb-archive/pb/internal/htmlx"
 )
 
 // BoardPasswords maps board ids to their passwords.
@@ -228,7 +230,7 @@ func firstText(body []byte, sel cascadia.Matcher) string {
 	if n == nil {
 		return ""
 	}
-	t := textOf(n)
+	t := htmlx.Words(n)
 	if len(t) > 200 {
 		t = t[:200] + "…"
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+
+	"github.com/pb-archive/pb/internal/htmlx"
 )
 
 // form is an HTML form as a browser would submit it: its absolute action,
@@ -49,13 +51,13 @@ func findForm(doc *html.Node, sel cascadia.Matcher, base string) *form {
 // (HTML §4.10.21.4): named inputs, checked checkboxes and radios, selected
 // options, textareas, and the first named submit button as if clicked.
 func readForm(n *html.Node, base string) *form {
-	f := &form{Method: strings.ToUpper(attrOf(n, "method")), Values: url.Values{}}
+	f := &form{Method: strings.ToUpper(htmlx.Attr(n, "method")), Values: url.Values{}}
 	if f.Method != http.MethodPost {
 		f.Method = http.MethodGet
 	}
 	f.Action = base
 	if b, err := url.Parse(base); err == nil {
-		if a, err := b.Parse(strings.TrimSpace(attrOf(n, "action"))); err == nil {
+		if a, err := b.Parse(strings.TrimSpace(htmlx.Attr(n, "action"))); err == nil {
 			a.Fragment = ""
 			f.Action = a.String()
 		}
@@ -63,8 +65,8 @@ func readForm(n *html.Node, base string) *form {
 	submitted := false
 	firstText := ""
 	for _, c := range cascadia.QueryAll(n, selFormControls) {
-		name := attrOf(c, "name")
-		typ := strings.ToLower(attrOf(c, "type"))
+		name := htmlx.Attr(c, "name")
+		typ := strings.ToLower(htmlx.Attr(c, "type"))
 		if c.Data == "input" && typ == "" {
 			typ = "text"
 		}
@@ -73,7 +75,7 @@ func readForm(n *html.Node, base string) *form {
 		}
 		switch c.Data {
 		case "textarea":
-			f.Values.Add(name, textOf(c))
+			f.Values.Add(name, htmlx.Words(c))
 		case "select":
 			for _, o := range cascadia.QueryAll(c, selOption) {
 				if hasAttr(o, "selected") {
@@ -83,18 +85,18 @@ func readForm(n *html.Node, base string) *form {
 		case "button":
 			if (typ == "" || typ == "submit") && !submitted {
 				submitted = true
-				f.Values.Add(name, attrOf(c, "value"))
+				f.Values.Add(name, htmlx.Attr(c, "value"))
 			}
 		case "input":
 			switch typ {
 			case "submit", "image":
 				if !submitted {
 					submitted = true
-					f.Values.Add(name, attrOf(c, "value"))
+					f.Values.Add(name, htmlx.Attr(c, "value"))
 				}
 			case "checkbox", "radio":
 				if hasAttr(c, "checked") {
-					v, ok := attr(c, "value")
+					v, ok := htmlx.Lookup(c, "value")
 					if !ok {
 						v = "on"
 					}
@@ -105,7 +107,7 @@ func readForm(n *html.Node, base string) *form {
 				if f.Password == "" {
 					f.Password = name
 				}
-				f.Values.Add(name, attrOf(c, "value"))
+				f.Values.Add(name, htmlx.Attr(c, "value"))
 			default:
 				if typ == "email" && f.Email == "" || strings.EqualFold(name, "email") {
 					f.Email = name
@@ -113,7 +115,7 @@ func readForm(n *html.Node, base string) *form {
 				if typ == "text" && firstText == "" {
 					firstText = name
 				}
-				f.Values.Add(name, attrOf(c, "value"))
+				f.Values.Add(name, htmlx.Attr(c, "value"))
 			}
 		}
 	}
@@ -150,47 +152,13 @@ var (
 )
 
 func optionValue(o *html.Node) string {
-	if v, ok := attr(o, "value"); ok {
+	if v, ok := htmlx.Lookup(o, "value"); ok {
 		return v
 	}
-	return strings.TrimSpace(textOf(o))
-}
-
-func attr(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Namespace == "" && strings.EqualFold(a.Key, key) {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func attrOf(n *html.Node, key string) string {
-	v, _ := attr(n, key)
-	return v
+	return strings.TrimSpace(htmlx.Words(o))
 }
 
 func hasAttr(n *html.Node, key string) bool {
-	_, ok := attr(n, key)
+	_, ok := htmlx.Lookup(n, key)
 	return ok
-}
-
-// textOf is the text of n and its descendants, spaces collapsed.
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data)
-			b.WriteByte(' ')
-		case n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style"):
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
 }

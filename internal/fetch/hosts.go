@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/net/publicsuffix"
+	"github.com/pb-archive/pb/internal/forumurl"
 )
 
 // Hosts is the set of the forum's hosts: the hosts of the URLs pb-fetch is
@@ -60,17 +60,17 @@ func (h *Hosts) Has(host string) bool {
 }
 
 // SameSite reports whether host belongs to the same site as one of the
-// forum's hosts: the same registrable domain (name.proboards.com and
+// forum's hosts (forumurl.SameSite): the same registrable domain (name.proboards.com and
 // storage.proboards.com both belong to proboards.com), or the same IP.
 func (h *Hosts) SameSite(host string) bool {
 	if h.Has(host) {
 		return true
 	}
-	site := siteOf(host)
+	site := forumurl.SiteOf(host)
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for k := range h.m {
-		if siteOf(k) == site {
+		if forumurl.SiteOf(k) == site {
 			return true
 		}
 	}
@@ -87,17 +87,4 @@ func hostOf(s string) string {
 		return ""
 	}
 	return strings.ToLower(u.Host)
-}
-
-// siteOf returns the registrable domain of host (port dropped); an IP
-// address or a name without a public suffix is its own site.
-func siteOf(host string) string {
-	name := host
-	if u, err := url.Parse("http://" + host); err == nil {
-		name = u.Hostname()
-	}
-	if d, err := publicsuffix.EffectiveTLDPlusOne(name); err == nil {
-		return d
-	}
-	return name
 }

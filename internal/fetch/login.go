@@ -14,6 +14,8 @@ import (
 	"unicode"
 
 	"github.com/andybalholm/cascadia"
+
+	"github.com/pb-archive/pb/internal/htmlx"
 )
 
 // PasswordEnv is the environment variable --login reads the password from.
@@ -67,7 +69,7 @@ func (s *Stack) Login(ctx context.Context, site, email, password string) error {
 	link := ""
 	for _, sel := range selLoginLinks {
 		for _, a := range cascadia.QueryAll(doc, sel) {
-			if h := attrOf(a, "href"); !strings.Contains(strings.ToLower(h), "logout") {
+			if h := htmlx.Attr(a, "href"); !strings.Contains(strings.ToLower(h), "logout") {
 				link = h
 				break
 			}
@@ -131,7 +133,7 @@ func loginErrorText(body []byte, password string) string {
 	if n == nil {
 		return ""
 	}
-	t := []rune(Redact(textOf(n), password))
+	t := []rune(Redact(htmlx.Words(n), password))
 	if len(t) > 200 {
 		return string(t[:200]) + "…"
 	}

@@ -4,12 +4,15 @@
 package forumurl
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/pb-archive/pb/internal/record"
 )
@@ -106,8 +109,10 @@ func dropDefaultPort(scheme, host string) string {
 	return name + ":" + strconv.Itoa(n)
 }
 
-// MustCanonical is Canonical for URLs known to be valid absolute URLs.
-func MustCanonical(raw string) string {
+// CanonicalOrRaw is Canonical of an absolute URL, or raw itself, unchanged,
+// when raw is not an http(s) URL (it never fails, so it suits URLs already
+// known to be good, such as a test's own server's).
+func CanonicalOrRaw(raw string) string {
 	c, ok := Canonical(nil, raw)
 	if !ok {
 		return raw
@@ -203,9 +208,69 @@ func Forbidden(raw string) bool {
 	return q.Has("mark_read") || q.Has("csrf_token") || q.Has("action")
 }
 
-// SameSite reports whether two absolute URLs are on the same host (port included).
+// Site checks a forum's base URL, as given to --site or taken from any of
+// its pages, and returns its root: scheme, host and "/". A bare host name
+// (name.proboards.com) means https. The host is canonical as in Canonical
+// (lower case, no default port), so the root is a prefix of the canonical
+// URL of every page of the forum; path, query, fragment and user are dropped.
+func Site(raw string) (*url.URL, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, fmt.Errorf("no forum given: pass --site URL or set PB_SITE")
+	}
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("%q is not a forum URL like https://name.proboards.com", raw)
+	}
+	host := dropDefaultPort(u.Scheme, strings.ToLower(u.Host))
+	return &url.URL{Scheme: u.Scheme, Host: host, Path: "/"}, nil
+}
+
+// SameHost reports whether two URLs are on the same forum: the same host
+// and port once both are canonical (case and a default port do not count).
+// This is the test for "a page of the forum given by --site". A URL that
+// does not parse, or has no host, is on no forum.
+func SameHost(a, b string) bool {
+	ha, hb := canonicalHost(a), canonicalHost(b)
+	return ha != "" && ha == hb
+}
+
+func canonicalHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return dropDefaultPort(strings.ToLower(u.Scheme), strings.ToLower(u.Host))
+}
+
+// SameSite reports whether two hosts are the same site in the web's sense:
+// the same registrable domain (name.proboards.com and storage.proboards.com
+// are both proboards.com), whatever the ports. Each argument may be a URL
+// or a bare host[:port]. This is the test for what belongs to a forum
+// beyond its own host: its images and stylesheets, a browser's subrequests.
 func SameSite(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	return err1 == nil && err2 == nil && strings.EqualFold(ua.Host, ub.Host)
+	sa, sb := SiteOf(a), SiteOf(b)
+	return sa != "" && sa == sb
+}
+
+// SiteOf returns the registrable domain of a URL's or a bare host[:port]'s
+// host, in lower case; an IP address, localhost, or a name without a public
+// suffix is its own site. It is "" when there is no host.
+func SiteOf(hostOrURL string) string {
+	s := hostOrURL
+	if !strings.Contains(s, "://") {
+		s = "http://" + strings.TrimSuffix(s, "/")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	name := strings.ToLower(u.Hostname())
+	if d, err := publicsuffix.EffectiveTLDPlusOne(name); err == nil {
+		return d
+	}
+	return name
 }

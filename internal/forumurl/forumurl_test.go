@@ -2,6 +2,7 @@ package forumurl
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -124,6 +125,82 @@ func TestForbidden(t *testing.T) {
 	} {
 		if got := Forbidden(u); got != want {
 			t.Errorf("Forbidden(%q) = %v, want %v", u, got, want)
+		}
+	}
+}
+
+// TestSite covers the forum root as --site gives it and as pb-fetch takes
+// it from a page URL: the two copies it replaces differed on a bare host
+// (pb-fetch refused it) and on case and default ports (pb-urls kept them,
+// so the root did not match the canonical URLs of its own pages).
+func TestSite(t *testing.T) {
+	for _, tc := range []struct{ raw, want, err string }{
+		{"https://name.proboards.com", "https://name.proboards.com/", ""},
+		{"name.proboards.com", "https://name.proboards.com/", ""},
+		{"https://Name.ProBoards.com:443/board/2/x?page=3#top", "https://name.proboards.com/", ""},
+		{"http://user:pw@127.0.0.1:8080/thread/1", "http://127.0.0.1:8080/", ""},
+		{"http://127.0.0.1:80", "http://127.0.0.1/", ""},
+		{"", "", "no forum given"},
+		{"ftp://name.proboards.com", "", "not a forum URL"},
+		{"https://", "", "not a forum URL"},
+	} {
+		u, err := Site(tc.raw)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("Site(%q) error = %v, want it to mention %q", tc.raw, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || u.String() != tc.want {
+			t.Errorf("Site(%q) = %v, %v; want %s", tc.raw, u, err, tc.want)
+			continue
+		}
+		// The root is a prefix of the canonical URL of every forum page.
+		page, _ := Canonical(u, "/board/2")
+		if !strings.HasPrefix(page, u.String()) {
+			t.Errorf("Site(%q) = %s is no prefix of its page %s", tc.raw, u, page)
+		}
+	}
+}
+
+// TestSameHostAndSameSite tells the two meanings apart: the same forum
+// (host and port) and the same site (registrable domain), on the cases
+// where the old SameSite (raw host compare) and pb-fetch's differed.
+func TestSameHostAndSameSite(t *testing.T) {
+	for _, tc := range []struct {
+		a, b           string
+		host, sameSite bool
+	}{
+		{"https://name.proboards.com/a", "https://name.proboards.com/b", true, true},
+		{"https://Name.proboards.com:443/a", "https://name.proboards.com/", true, true},
+		{"http://name.proboards.com:80/a", "http://name.proboards.com/", true, true},
+		{"https://name.proboards.com/", "https://storage.proboards.com/x.png", false, true},
+		{"https://name.proboards.com/", "storage.proboards.com", false, true},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8081/", false, true},
+		{"http://127.0.0.1:8080/", "127.0.0.2:8080", false, false},
+		{"https://name.proboards.com/", "https://name.proboards.net/", false, false},
+		{"https://a.example.co.uk/", "https://b.example.co.uk/", false, true},
+		{"https://example.co.uk/", "https://other.co.uk/", false, false},
+		{"", "", false, false},
+		{"/board/1", "/board/2", false, false},
+	} {
+		if got := SameHost(tc.a, tc.b); got != tc.host {
+			t.Errorf("SameHost(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.host)
+		}
+		if got := SameSite(tc.a, tc.b); got != tc.sameSite {
+			t.Errorf("SameSite(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.sameSite)
+		}
+	}
+}
+
+func TestCanonicalOrRaw(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://Name.proboards.com:443/board/1?page=1#x": "https://name.proboards.com/board/1",
+		"mailto:a@b.c":     "mailto:a@b.c",
+		"not a url at all": "not a url at all",
+	} {
+		if got := CanonicalOrRaw(raw); got != want {
+			t.Errorf("CanonicalOrRaw(%q) = %q, want %q", raw, got, want)
 		}
 	}
 }

@@ -2,13 +2,13 @@ package frontier
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/pb-archive/pb/internal/forumurl"
 	"github.com/pb-archive/pb/internal/record"
+	"github.com/pb-archive/pb/internal/store"
 )
 
 // PendingOptions selects and orders the frontier.
@@ -21,13 +21,7 @@ type PendingOptions struct {
 }
 
 // Entry is one crawl-table row of the frontier.
-type Entry struct {
-	URL      string
-	Render   bool
-	Kind     string
-	Attempts int
-	Seq      int64
-}
+type Entry = store.CrawlEntry
 
 // kindRank orders page kinds: finish threads (the content) first, then the
 // board lists that lead to more threads, then members and profiles.
@@ -41,27 +35,20 @@ var kindRank = map[string]int{
 // new ones open (an interrupted archive is then useful as it stands), and
 // last the images (kind record.KindImage) whose download failed for a
 // passing reason, with attempts left like pages.
-func Pending(ctx context.Context, db *sql.DB, o PendingOptions) ([]Entry, error) {
-	q := `SELECT url, render, COALESCE(kind, ''), attempts, seq FROM crawl
-	      WHERE (state = 'pending' OR (state = 'failed' AND attempts < ?))`
-	args := []any{o.MaxAttempts}
+func Pending(ctx context.Context, st *store.Store, o PendingOptions) ([]Entry, error) {
+	renders := store.PlainOnly
 	switch {
 	case o.RenderOnly:
-		q += ` AND render = 1`
-	case !o.Render:
-		q += ` AND render = 0`
+		renders = store.RenderedOnly
+	case o.Render:
+		renders = store.AlsoRendered
 	}
-	rows, err := db.QueryContext(ctx, q, args...)
+	rows, err := st.Pending(ctx, o.MaxAttempts, renders)
 	if err != nil {
-		return nil, fmt.Errorf("reading the crawl table: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []Entry
-	for rows.Next() {
-		var e Entry
-		if err := rows.Scan(&e.URL, &e.Render, &e.Kind, &e.Attempts, &e.Seq); err != nil {
-			return nil, err
-		}
+	for _, e := range rows {
 		if e.Kind == "" {
 			e.Kind = forumurl.Kind(e.URL)
 		}
@@ -69,9 +56,6 @@ func Pending(ctx context.Context, db *sql.DB, o PendingOptions) ([]Entry, error)
 			continue
 		}
 		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	Order(out)
 	if o.Limit > 0 && len(out) > o.Limit {
@@ -133,55 +117,26 @@ func Order(es []Entry) {
 // page, every board list page, the members list, and the last known page of
 // every thread. New pages found there join the frontier as usual. It
 // returns how many pages of each kind were re-queued.
-func Refresh(ctx context.Context, db *sql.DB) (map[string]int, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	counts := map[string]int{}
-	for _, kind := range []string{record.KindHome, record.KindBoard, record.KindMembers} {
-		res, err := tx.ExecContext(ctx,
-			`UPDATE crawl SET state = 'pending', attempts = 0 WHERE render = 0 AND kind = ? AND state != 'pending'`, kind)
-		if err != nil {
-			return nil, err
-		}
-		n, _ := res.RowsAffected()
-		counts[kind] = int(n)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT url FROM crawl WHERE render = 0 AND kind = ?`, record.KindThread)
-	if err != nil {
-		return nil, err
-	}
+func Refresh(ctx context.Context, st *store.Store) (map[string]int, error) {
+	return st.Requeue(ctx, store.Requeue{
+		Kinds: []string{record.KindHome, record.KindBoard, record.KindMembers},
+		Pick:  map[string]func([]string) []string{record.KindThread: lastPages},
+	})
+}
+
+// lastPages picks the last known page of each thread.
+func lastPages(urls []string) []string {
 	last := map[int64]string{}
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, u := range urls {
 		id := forumurl.ID(u)
 		if cur, ok := last[id]; !ok || forumurl.Page(u) > forumurl.Page(cur) {
 			last[id] = u
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	stmt, err := tx.PrepareContext(ctx,
-		`UPDATE crawl SET state = 'pending', attempts = 0 WHERE url = ? AND render = 0 AND state != 'pending'`)
-	if err != nil {
-		return nil, err
-	}
-	defer stmt.Close()
+	out := make([]string, 0, len(last))
 	for _, u := range last {
-		res, err := stmt.ExecContext(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		n, _ := res.RowsAffected()
-		counts[record.KindThread] += int(n)
+		out = append(out, u)
 	}
-	return counts, tx.Commit()
+	sort.Strings(out)
+	return out
 }

@@ -2,8 +2,6 @@ package frontier
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -92,11 +90,10 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		}
 		defer st.Close()
 		if o.Cookies != "" {
-			var first string
-			err := st.DB.QueryRowContext(ctx, `SELECT url FROM crawl ORDER BY seq LIMIT 1`).Scan(&first)
-			if err == nil {
+			first, ok, err := st.FirstURL(ctx)
+			if err == nil && ok {
 				err = checkCookies(o.Cookies, first, stderr)
-			} else if errors.Is(err, sql.ErrNoRows) {
+			} else if err == nil {
 				err = fmt.Errorf("cannot check --cookies: %s has no pages yet", path)
 			}
 			if err != nil {
@@ -105,12 +102,12 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		}
 		switch cmd {
 		case "status":
-			if err := Status(ctx, st.DB, stdout, o.Status.CrawlOnly); err != nil {
+			if err := Status(ctx, st, stdout, o.Status.CrawlOnly); err != nil {
 				return cli.ExitPartial, err
 			}
 			return cli.ExitOK, nil
 		case "refresh":
-			counts, err := Refresh(ctx, st.DB)
+			counts, err := Refresh(ctx, st)
 			if err != nil {
 				return cli.ExitPartial, err
 			}
@@ -118,7 +115,7 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 			return cli.ExitOK, nil
 		}
 		p := o.Pending
-		es, err := Pending(ctx, st.DB, PendingOptions{
+		es, err := Pending(ctx, st, PendingOptions{
 			Limit: p.Limit, Kind: p.Kind, Render: p.Render, RenderOnly: p.RenderOnly, MaxAttempts: p.MaxAttempts,
 		})
 		if err != nil {

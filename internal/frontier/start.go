@@ -72,7 +72,7 @@ func startURL(site, raw string) ([]record.URL, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !forumurl.SameSite(base.String(), u) {
+		if !forumurl.SameHost(base.String(), u) {
 			return nil, fmt.Errorf("%s is not on the forum %s", u, base)
 		}
 	}
@@ -86,18 +86,11 @@ func startURL(site, raw string) ([]record.URL, error) {
 	return []record.URL{{Type: record.TypeURL, URL: u, Kind: kind}}, nil
 }
 
-// siteURL checks a forum base URL such as https://name.proboards.com.
+// siteURL is the forum of --site (see forumurl.Site).
 func siteURL(site string) (*url.URL, error) {
-	if site == "" {
-		return nil, fmt.Errorf("no forum given: pass --site URL or set PB_SITE")
+	u, err := forumurl.Site(site)
+	if err != nil && site != "" {
+		return nil, fmt.Errorf("--site: %w", err)
 	}
-	if !strings.Contains(site, "://") {
-		site = "https://" + site
-	}
-	u, err := url.Parse(site)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("--site %q is not a forum URL like https://name.proboards.com", site)
-	}
-	u.Path, u.RawQuery, u.Fragment = "/", "", ""
-	return u, nil
+	return u, err
 }

@@ -21,6 +21,9 @@ func TestStart(t *testing.T) {
 		{"", "https://demo.proboards.com/thread/77/hello?page=2#post-5", nil, "https://demo.proboards.com/thread/77/hello?page=2", "thread", ""},
 		{site, "https://demo.proboards.com/board/4/news", nil, "https://demo.proboards.com/board/4/news", "board", ""},
 		{site, "https://other.proboards.com/board/4/news", nil, "", "", "not on the forum"},
+		// --site as typed (case, default port) names the same forum as its canonical pages.
+		{"https://Demo.ProBoards.com:443/", "https://demo.proboards.com/board/4/news", nil, "https://demo.proboards.com/board/4/news", "board", ""},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8081/board/4", nil, "", "", "not on the forum"},
 		{site, "https://demo.proboards.com/search?q=x", nil, "", "", "never fetches"},
 		{site, "https://demo.proboards.com/post/9", nil, "", "", "don't know what page"},
 		{site, "thread", nil, "", "", "needs exactly one numeric id"},

@@ -5,6 +5,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+
+	"github.com/pb-archive/pb/internal/htmlx"
 )
 
 // sel compiles a CSS selector once, at package init; a typo panics at
@@ -27,18 +29,13 @@ func findAll(n *html.Node, s cascadia.Matcher) []*html.Node {
 	return cascadia.QueryAll(n, s)
 }
 
-// attr returns the value of n's attribute key, or "".
-func attr(n *html.Node, key string) string {
-	if n == nil {
-		return ""
-	}
-	for _, a := range n.Attr {
-		if a.Namespace == "" && a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
+// The HTML helpers live in htmlx, shared with pb-fetch; the short names
+// keep parse's many call sites readable.
+var (
+	attr    = htmlx.Attr    // n's attribute key, or ""
+	text    = htmlx.Text    // the trimmed visible text of a name, title or label
+	rawText = htmlx.RawText // every text node under n, like DOM textContent
+)
 
 // hasAttr reports whether n has the attribute key (even if empty).
 func hasAttr(n *html.Node, key string) bool {
@@ -70,44 +67,6 @@ func hasClass(n *html.Node, c string) bool {
 func isElement(n *html.Node, tag string) bool {
 	return n != nil && n.Type == html.ElementNode && (tag == "" || n.Data == tag)
 }
-
-// rawText concatenates every text node under n (like DOM textContent),
-// without descending into scripts and styles. It is iterative so a deeply
-// nested page cannot exhaust the stack.
-func rawText(n *html.Node) string {
-	if n == nil {
-		return ""
-	}
-	if n.Type == html.TextNode {
-		return n.Data
-	}
-	var b strings.Builder
-	stack := []*html.Node{}
-	for c := n.LastChild; c != nil; c = c.PrevSibling {
-		stack = append(stack, c)
-	}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		switch c.Type {
-		case html.TextNode:
-			b.WriteString(c.Data)
-		case html.ElementNode:
-			if c.Data == "script" || c.Data == "style" {
-				continue
-			}
-			fallthrough
-		default:
-			for k := c.LastChild; k != nil; k = k.PrevSibling {
-				stack = append(stack, k)
-			}
-		}
-	}
-	return b.String()
-}
-
-// text is rawText trimmed: the visible text of a name, title or label.
-func text(n *html.Node) string { return strings.TrimSpace(rawText(n)) }
 
 // innerHTML renders n's children as golang.org/x/net/html does, which is
 // the contract for post messages and signatures (schema/README.md).

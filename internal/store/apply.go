@@ -258,6 +258,8 @@ type applier struct {
 	known     map[int64]bool // guest and deleted rows already written
 	lastStaff string         // staff name last merged, to skip repeats
 	args      []arg          // scratch
+	urlOnly   record.Image   // scratch: the image row of an avatar
+	field     userFieldRow   // scratch: one user_field row
 }
 
 func newApplier(conn *sqlite3.Conn) (a *applier, err error) {
@@ -293,13 +295,19 @@ func newApplier(conn *sqlite3.Conn) (a *applier, err error) {
 		}
 		return &upsert{conn: conn, ins: prep(ins), upd: prep(upd), stats: st}
 	}
-	of := func(t table) *upsert { return pair(t.name, t.insertSQL(), t.updateSQL()) }
 
-	a.category, a.board, a.moderator = of(tCategory), of(tBoard), of(tModerator)
-	a.thread, a.post, a.like = of(tThread), of(tPost), of(tLike)
-	a.poll, a.pollOption, a.pollVoter = of(tPoll), of(tPollOption), of(tPollVoter)
-	a.user, a.shoutbox, a.image = of(tUser), of(tShoutbox), of(tImage)
-	a.imageStatus, a.avatar, a.userField = of(tImageStatus), of(tAvatar), of(tUserField)
+	for _, t := range []struct {
+		u **upsert
+		t table
+	}{
+		{&a.category, tCategory.table}, {&a.board, tBoard.table}, {&a.moderator, tModerator.table},
+		{&a.thread, tThread.table}, {&a.post, tPost.table}, {&a.like, tLike.table},
+		{&a.poll, tPoll.table}, {&a.pollOption, tPollOption.table}, {&a.pollVoter, tPollVoter.table},
+		{&a.user, tUser.table}, {&a.shoutbox, tShoutbox.table}, {&a.image, tImage.table},
+		{&a.imageStatus, tImageStatus.table}, {&a.avatar, tAvatar.table}, {&a.userField, tUserField.table},
+	} {
+		*t.u = pair(t.t.name, t.t.insertSQL(), t.t.updateSQL())
+	}
 	a.userFieldsGone = prep(sqlUserFieldsGone)
 	a.guest = pair("user", sqlGuest, "")
 	a.deleted = pair("user", sqlDeleted, "")
@@ -373,19 +381,18 @@ func (a *applier) apply(rec any) error {
 		return a.outcome(r)
 
 	case *record.Category:
-		args = append(args, integer(r.ID), optText(r.Name))
+		args = tCategory.args(args, r, derived{})
 		_, err := a.category.exec(args)
 		return err
 	case *record.Board:
-		args = append(args, integer(r.ID), optInt(r.CategoryID), optText(r.Description), optText(r.Name),
-			optInt(r.ParentID), optBool(r.PasswordProtected), optText(r.URL))
+		args = tBoard.args(args, r, derived{})
 		_, err := a.board.exec(args)
 		return err
 	case *record.Moderator:
 		if err := a.special(r.UserID); err != nil {
 			return err
 		}
-		args = append(args, integer(r.BoardID), integer(r.UserID))
+		args = tModerator.args(args, r, derived{})
 		_, err := a.moderator.exec(args)
 		return err
 	case *record.Thread:
@@ -393,8 +400,7 @@ func (a *applier) apply(rec any) error {
 		if err != nil {
 			return err
 		}
-		args = append(args, integer(r.ID), optBool(r.Announcement), optInt(r.BoardID), optBool(r.Locked),
-			optBool(r.Sticky), optText(r.Title), optText(r.URL), author, optInt(r.Views))
+		args = tThread.args(args, r, derived{author: author})
 		_, err = a.thread.exec(args)
 		return err
 	case *record.Post:
@@ -406,38 +412,33 @@ func (a *applier) apply(rec any) error {
 		if err != nil {
 			return err
 		}
-		args = append(args, integer(r.ID), optInt(r.Date), editor, optInt(r.LastEdited), optText(r.Message),
-			optInt(r.ThreadID), optText(r.URL), author)
+		args = tPost.args(args, r, derived{author: author, editor: editor})
 		_, err = a.post.exec(args)
 		return err
 	case *record.Like:
 		if err := a.special(r.UserID); err != nil {
 			return err
 		}
-		args = append(args, integer(r.PostID), integer(r.UserID))
+		args = tLike.args(args, r, derived{})
 		_, err := a.like.exec(args)
 		return err
 	case *record.Poll:
-		args = append(args, integer(r.ID), optText(r.Name))
+		args = tPoll.args(args, r, derived{})
 		_, err := a.poll.exec(args)
 		return err
 	case *record.PollOption:
-		args = append(args, integer(r.ID), integer(r.PollID), optText(r.Name), optInt(r.Votes))
+		args = tPollOption.args(args, r, derived{})
 		_, err := a.pollOption.exec(args)
 		return err
 	case *record.PollVoter:
 		if err := a.special(r.UserID); err != nil {
 			return err
 		}
-		args = append(args, integer(r.PollID), integer(r.UserID))
+		args = tPollVoter.args(args, r, derived{})
 		_, err := a.pollVoter.exec(args)
 		return err
 	case *record.User:
-		args = append(args, integer(r.ID), optInt(r.Age), optText(r.Birthdate), optInt(r.DateRegistered),
-			optText(r.Email), optText(r.InstantMessengers), optText(r.Gender), optText(r.Group),
-			optInt(r.LastOnline), optText(r.LatestStatus), optText(r.Location), optText(r.Name),
-			optInt(r.PostCount), optText(r.Signature), optText(r.URL), optText(r.Username),
-			optText(r.Website), optText(r.WebsiteURL))
+		args = tUser.args(args, r, derived{})
 		_, err := a.user.exec(args)
 		return err
 	case *record.ShoutboxPost:
@@ -445,24 +446,19 @@ func (a *applier) apply(rec any) error {
 		if err != nil {
 			return err
 		}
-		args = append(args, integer(r.ID), optInt(r.Date), optText(r.Message), author)
+		args = tShoutbox.args(args, r, derived{author: author})
 		_, err = a.shoutbox.exec(args)
 		return err
 	case *record.Image:
 		id := record.ImageID(r.URL)
-		args = append(args, integer(id), nonEmpty(r.Description), optText(r.Filename), optText(r.MD5Hash),
-			optInt(r.Size), text(r.URL))
+		args = tImage.args(args, r, derived{})
 		if _, err := a.image.exec(args); err != nil {
 			return err
 		}
 		if r.Status == nil && r.HTTPStatus == nil && r.PostID == nil {
 			return nil
 		}
-		var httpStatus arg
-		if r.HTTPStatus != nil {
-			httpStatus = integer(int64(*r.HTTPStatus))
-		}
-		args = append(args[:0], integer(id), optText(r.Status), httpStatus, optInt(r.PostID))
+		args = tImageStatus.args(args[:0], r, derived{})
 		if _, err := a.imageStatus.exec(args); err != nil {
 			return err
 		}
@@ -470,12 +466,12 @@ func (a *applier) apply(rec any) error {
 	case *record.Avatar:
 		// The image row may come later (or never): create it with its URL
 		// so the avatar always resolves, whatever the order.
-		id := record.ImageID(r.URL)
-		args = append(args, integer(id), null(), null(), null(), null(), text(r.URL))
+		a.urlOnly = record.Image{URL: r.URL}
+		args = tImage.args(args, &a.urlOnly, derived{})
 		if _, err := a.image.exec(args); err != nil {
 			return err
 		}
-		args = append(args[:0], integer(r.UserID), integer(id))
+		args = tAvatar.args(args[:0], r, derived{})
 		_, err := a.avatar.exec(args)
 		return err
 	case *record.UserField:
@@ -503,7 +499,8 @@ func (a *applier) userFields(r *record.UserField) error {
 	}
 	a.userField.stats.Updated += a.conn.Changes()
 	for _, f := range r.Fields {
-		if _, err := a.userField.exec([]arg{integer(r.UserID), text(f.Name), text(f.Value)}); err != nil {
+		a.field = userFieldRow{r.UserID, f.Name, f.Value}
+		if _, err := a.userField.exec(tUserField.args(a.args[:0], &a.field, derived{})); err != nil {
 			return err
 		}
 	}

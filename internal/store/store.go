@@ -78,8 +78,8 @@ const busyTimeoutMS = 60_000
 
 // Store is an open archive database.
 type Store struct {
-	// DB is the database/sql handle; other packages query it directly
-	// (pb-urls reads the crawl table).
+	// DB is the database/sql handle, for tests and read-only inspection;
+	// the crawl table's reads and transitions are the methods in crawl.go.
 	DB   *sql.DB
 	path string
 }

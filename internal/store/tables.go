@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pb-archive/pb/internal/record"
 )
 
 // How a stored value and an incoming one merge. The stored row is a join of
@@ -63,46 +65,165 @@ type table struct {
 	cols []column
 }
 
-func cols(names ...string) []column {
-	out := make([]column, len(names))
-	for i, n := range names {
-		out[i] = column{name: n}
-	}
-	return out
+// field is one column of a table and where its value comes from: the
+// record (R), or what the loader worked out for it (d: the author's user id).
+type field[R any] struct {
+	name  string
+	merge string // a merge* template; empty means mergeLatest
+	val   func(r *R, d derived) arg
 }
 
-// The entity tables, keyed by their natural key. The order of cols is the
-// order the apply functions bind values in.
+// derived are the values the loader works out before it writes a row.
+type derived struct {
+	author, editor arg // user ids, after guests and staff got their rows
+}
+
+// fld declares a column merged by mergeLatest; merged one with another rule.
+func fld[R any](name string, val func(*R, derived) arg) field[R] {
+	return field[R]{name: name, val: val}
+}
+
+func merged[R any](name, merge string, val func(*R, derived) arg) field[R] {
+	return field[R]{name: name, merge: merge, val: val}
+}
+
+// rowsOf is a table together with the values of its columns: one
+// declaration gives the SQL's column list and the order values are bound
+// in, so the two cannot drift apart.
+type rowsOf[R any] struct {
+	table
+	vals []func(*R, derived) arg
+}
+
+// declare makes a table of fields; the first nkey fields are its key.
+func declare[R any](name string, nkey int, fields ...field[R]) rowsOf[R] {
+	t := rowsOf[R]{table: table{name: name}}
+	for i, f := range fields {
+		if i < nkey {
+			t.key = append(t.key, f.name)
+		} else {
+			t.cols = append(t.cols, column{name: f.name, merge: f.merge})
+		}
+		t.vals = append(t.vals, f.val)
+	}
+	return t
+}
+
+// args appends the row's values for r to dst, in the statements' order.
+func (t rowsOf[R]) args(dst []arg, r *R, d derived) []arg {
+	for _, v := range t.vals {
+		dst = append(dst, v(r, d))
+	}
+	return dst
+}
+
+// userFieldRow is one custom profile field of a user_field record.
+type userFieldRow struct {
+	userID      int64
+	name, value string
+}
+
+// The entity tables, keyed by their natural key.
 var (
-	tCategory = table{"category", []string{"id"}, cols("name")}
-	tBoard    = table{"board", []string{"id"}, []column{
-		{name: "category_id"}, {name: "description"}, {name: "name"}, {name: "parent_id"},
-		{name: "password_protected", merge: mergeLargest}, {name: "url"}}}
-	tModerator = table{"moderator", []string{"board_id", "user_id"}, nil}
-	tThread    = table{"thread", []string{"id"},
-		cols("announcement", "board_id", "locked", "sticky", "title", "url", "user_id", "views")}
-	tPost = table{"post", []string{"id"},
-		cols("date", "edit_user_id", "last_edited", "message", "thread_id", "url", "user_id")}
-	tLike       = table{"post_like", []string{"post_id", "user_id"}, nil}
-	tPoll       = table{"poll", []string{"id"}, cols("name")}
-	tPollOption = table{"poll_option", []string{"id"}, cols("poll_id", "name", "votes")}
-	tPollVoter  = table{"poll_voter", []string{"poll_id", "user_id"}, nil}
-	tUser       = table{"user", []string{"id"},
-		cols("age", "birthdate", "date_registered", "email", "instant_messengers", "gender", "group",
-			"last_online", "latest_status", "location", "name", "post_count", "signature", "url",
-			"username", "website", "website_url")}
-	tShoutbox = table{"shoutbox_post", []string{"id"}, cols("date", "message", "user_id")}
-	tImage    = table{"image", []string{"id"}, []column{
-		{"description", mergeImageDescription}, {name: "filename"}, {name: "md5_hash"}, {name: "size"}, {name: "url"},
-	}}
-	tImageStatus = table{"image_status", []string{"image_id"}, []column{
-		{"status", mergeImageStatus}, {"http_status", mergeImageHTTPStatus}, {"post_id", mergeSmallest},
-	}}
+	tCategory = declare("category", 1,
+		fld("id", func(r *record.Category, _ derived) arg { return integer(r.ID) }),
+		fld("name", func(r *record.Category, _ derived) arg { return optText(r.Name) }))
+	tBoard = declare("board", 1,
+		fld("id", func(r *record.Board, _ derived) arg { return integer(r.ID) }),
+		fld("category_id", func(r *record.Board, _ derived) arg { return optInt(r.CategoryID) }),
+		fld("description", func(r *record.Board, _ derived) arg { return optText(r.Description) }),
+		fld("name", func(r *record.Board, _ derived) arg { return optText(r.Name) }),
+		fld("parent_id", func(r *record.Board, _ derived) arg { return optInt(r.ParentID) }),
+		merged("password_protected", mergeLargest, func(r *record.Board, _ derived) arg { return optBool(r.PasswordProtected) }),
+		fld("url", func(r *record.Board, _ derived) arg { return optText(r.URL) }))
+	tModerator = declare("moderator", 2,
+		fld("board_id", func(r *record.Moderator, _ derived) arg { return integer(r.BoardID) }),
+		fld("user_id", func(r *record.Moderator, _ derived) arg { return integer(r.UserID) }))
+	tThread = declare("thread", 1,
+		fld("id", func(r *record.Thread, _ derived) arg { return integer(r.ID) }),
+		fld("announcement", func(r *record.Thread, _ derived) arg { return optBool(r.Announcement) }),
+		fld("board_id", func(r *record.Thread, _ derived) arg { return optInt(r.BoardID) }),
+		fld("locked", func(r *record.Thread, _ derived) arg { return optBool(r.Locked) }),
+		fld("sticky", func(r *record.Thread, _ derived) arg { return optBool(r.Sticky) }),
+		fld("title", func(r *record.Thread, _ derived) arg { return optText(r.Title) }),
+		fld("url", func(r *record.Thread, _ derived) arg { return optText(r.URL) }),
+		fld("user_id", func(_ *record.Thread, d derived) arg { return d.author }),
+		fld("views", func(r *record.Thread, _ derived) arg { return optInt(r.Views) }))
+	tPost = declare("post", 1,
+		fld("id", func(r *record.Post, _ derived) arg { return integer(r.ID) }),
+		fld("date", func(r *record.Post, _ derived) arg { return optInt(r.Date) }),
+		fld("edit_user_id", func(_ *record.Post, d derived) arg { return d.editor }),
+		fld("last_edited", func(r *record.Post, _ derived) arg { return optInt(r.LastEdited) }),
+		fld("message", func(r *record.Post, _ derived) arg { return optText(r.Message) }),
+		fld("thread_id", func(r *record.Post, _ derived) arg { return optInt(r.ThreadID) }),
+		fld("url", func(r *record.Post, _ derived) arg { return optText(r.URL) }),
+		fld("user_id", func(_ *record.Post, d derived) arg { return d.author }))
+	tLike = declare("post_like", 2,
+		fld("post_id", func(r *record.Like, _ derived) arg { return integer(r.PostID) }),
+		fld("user_id", func(r *record.Like, _ derived) arg { return integer(r.UserID) }))
+	tPoll = declare("poll", 1,
+		fld("id", func(r *record.Poll, _ derived) arg { return integer(r.ID) }),
+		fld("name", func(r *record.Poll, _ derived) arg { return optText(r.Name) }))
+	tPollOption = declare("poll_option", 1,
+		fld("id", func(r *record.PollOption, _ derived) arg { return integer(r.ID) }),
+		fld("poll_id", func(r *record.PollOption, _ derived) arg { return integer(r.PollID) }),
+		fld("name", func(r *record.PollOption, _ derived) arg { return optText(r.Name) }),
+		fld("votes", func(r *record.PollOption, _ derived) arg { return optInt(r.Votes) }))
+	tPollVoter = declare("poll_voter", 2,
+		fld("poll_id", func(r *record.PollVoter, _ derived) arg { return integer(r.PollID) }),
+		fld("user_id", func(r *record.PollVoter, _ derived) arg { return integer(r.UserID) }))
+	tUser = declare("user", 1,
+		fld("id", func(r *record.User, _ derived) arg { return integer(r.ID) }),
+		fld("age", func(r *record.User, _ derived) arg { return optInt(r.Age) }),
+		fld("birthdate", func(r *record.User, _ derived) arg { return optText(r.Birthdate) }),
+		fld("date_registered", func(r *record.User, _ derived) arg { return optInt(r.DateRegistered) }),
+		fld("email", func(r *record.User, _ derived) arg { return optText(r.Email) }),
+		fld("instant_messengers", func(r *record.User, _ derived) arg { return optText(r.InstantMessengers) }),
+		fld("gender", func(r *record.User, _ derived) arg { return optText(r.Gender) }),
+		fld("group", func(r *record.User, _ derived) arg { return optText(r.Group) }),
+		fld("last_online", func(r *record.User, _ derived) arg { return optInt(r.LastOnline) }),
+		fld("latest_status", func(r *record.User, _ derived) arg { return optText(r.LatestStatus) }),
+		fld("location", func(r *record.User, _ derived) arg { return optText(r.Location) }),
+		fld("name", func(r *record.User, _ derived) arg { return optText(r.Name) }),
+		fld("post_count", func(r *record.User, _ derived) arg { return optInt(r.PostCount) }),
+		fld("signature", func(r *record.User, _ derived) arg { return optText(r.Signature) }),
+		fld("url", func(r *record.User, _ derived) arg { return optText(r.URL) }),
+		fld("username", func(r *record.User, _ derived) arg { return optText(r.Username) }),
+		fld("website", func(r *record.User, _ derived) arg { return optText(r.Website) }),
+		fld("website_url", func(r *record.User, _ derived) arg { return optText(r.WebsiteURL) }))
+	tShoutbox = declare("shoutbox_post", 1,
+		fld("id", func(r *record.ShoutboxPost, _ derived) arg { return integer(r.ID) }),
+		fld("date", func(r *record.ShoutboxPost, _ derived) arg { return optInt(r.Date) }),
+		fld("message", func(r *record.ShoutboxPost, _ derived) arg { return optText(r.Message) }),
+		fld("user_id", func(_ *record.ShoutboxPost, d derived) arg { return d.author }))
+	// An avatar record makes its image row from an Image holding only the URL.
+	tImage = declare("image", 1,
+		fld("id", func(r *record.Image, _ derived) arg { return integer(record.ImageID(r.URL)) }),
+		merged("description", mergeImageDescription, func(r *record.Image, _ derived) arg { return nonEmpty(r.Description) }),
+		fld("filename", func(r *record.Image, _ derived) arg { return optText(r.Filename) }),
+		fld("md5_hash", func(r *record.Image, _ derived) arg { return optText(r.MD5Hash) }),
+		fld("size", func(r *record.Image, _ derived) arg { return optInt(r.Size) }),
+		fld("url", func(r *record.Image, _ derived) arg { return text(r.URL) }))
+	tImageStatus = declare("image_status", 1,
+		fld("image_id", func(r *record.Image, _ derived) arg { return integer(record.ImageID(r.URL)) }),
+		merged("status", mergeImageStatus, func(r *record.Image, _ derived) arg { return optText(r.Status) }),
+		merged("http_status", mergeImageHTTPStatus, func(r *record.Image, _ derived) arg {
+			if r.HTTPStatus == nil {
+				return null()
+			}
+			return integer(int64(*r.HTTPStatus))
+		}),
+		merged("post_id", mergeSmallest, func(r *record.Image, _ derived) arg { return optInt(r.PostID) }))
 	// A user has one avatar; a refresh that finds a new one replaces it.
-	tAvatar = table{"avatar", []string{"user_id"}, cols("image_id")}
+	tAvatar = declare("avatar", 1,
+		fld("user_id", func(r *record.Avatar, _ derived) arg { return integer(r.UserID) }),
+		fld("image_id", func(r *record.Avatar, _ derived) arg { return integer(record.ImageID(r.URL)) }))
 	// A custom profile field; applyUserFields first drops the user's fields
 	// that the record's set no longer has.
-	tUserField = table{"user_field", []string{"user_id", "name"}, cols("value")}
+	tUserField = declare("user_field", 2,
+		fld("user_id", func(r *userFieldRow, _ derived) arg { return integer(r.userID) }),
+		fld("name", func(r *userFieldRow, _ derived) arg { return text(r.name) }),
+		fld("value", func(r *userFieldRow, _ derived) arg { return text(r.value) }))
 )
 
 // quote quotes an SQL identifier ("group" is a keyword).

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/publicsuffix"
-
 	"github.com/pb-archive/pb/internal/forumurl"
 	"github.com/pb-archive/pb/internal/record"
 )
@@ -76,17 +74,6 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// siteOf is the registrable domain of a URL's host (name.proboards.com and
-// storage.proboards.com are both proboards.com); an IP address, localhost
-// or a name without a public suffix is its own site. The port is ignored.
-func siteOf(u *url.URL) string {
-	host := strings.ToLower(u.Hostname())
-	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
-		return d
-	}
-	return host
-}
-
 // imageFilename is the name pb-images gives a file: the MD5 of its bytes
 // in lower-case hex and the extension of the type it sniffed.
 var (
@@ -116,7 +103,7 @@ func validate(l record.Line, rec any, now time.Time) error {
 		}
 		// A forum page links to pages of the same forum; the one exception
 		// pb-parse makes is the theme stylesheet, which ProBoards may host.
-		if site := siteOf(u); site != siteOf(from) && !(r.Kind == record.KindCSS && site == proboardsSite) {
+		if site := forumurl.SiteOf(u.Host); !forumurl.SameSite(u.Host, from.Host) && !(r.Kind == record.KindCSS && site == proboardsSite) {
 			return lineErr(l, "link record refused: url %q is not on the site of the page it was found on (%s)", r.URL, from.Host)
 		}
 	case *record.Outcome:
