@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/ncruces/go-sqlite3/driver"
 	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/fakeforum"
 	"github.com/pb-archive/pb/internal/record"
@@ -32,11 +33,25 @@ import (
 )
 
 type options struct {
-	Bin   string `help:"Directory of the built tools." default:"bin"`
-	Size  string `help:"Fake forum size for the fetch, load and mirror figures." default:"medium"`
-	Large bool   `help:"Also measure pb-load's peak memory on the large truth."`
-	Pages int    `help:"Pages for the fetch benchmark." default:"3000"`
-	Work  string `help:"Scratch directory (default: a temporary one, removed after)."`
+	Bin   string   `help:"Directory of the built tools." default:"bin"`
+	Size  string   `help:"Fake forum size for the fetch, load and mirror figures." default:"medium"`
+	Large bool     `help:"Also measure pb-load's peak memory on the large truth."`
+	Pages int      `help:"Pages for the fetch benchmark." default:"3000"`
+	Work  string   `help:"Scratch directory (default: a temporary one, removed after)."`
+	Only  []string `help:"Run only these sections (fetch, load, mirror, site; default all)." enum:"fetch,load,mirror,site" placeholder:"SECTION"`
+}
+
+// want reports whether a section is to run.
+func (o options) want(section string) bool {
+	if len(o.Only) == 0 {
+		return true
+	}
+	for _, s := range o.Only {
+		if s == section {
+			return true
+		}
+	}
+	return false
 }
 
 func main() {
@@ -135,20 +150,32 @@ func run(o options) error {
 		return err
 	}
 
-	if err := benchFetch(o, tool, srv.URL, truth, work); err != nil {
-		return err
-	}
-	ratio, err := benchLoad(tool, truth, work, o.Size)
-	if err != nil {
-		return err
-	}
-	if o.Large {
-		if err := benchLargeLoad(tool, work); err != nil {
+	if o.want("fetch") {
+		if err := benchFetch(o, tool, srv.URL, truth, work); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("\n%s\n", ratio)
-	return benchMirror(tool, srv.URL, work, st.Pages)
+	if o.want("load") {
+		ratio, err := benchLoad(tool, truth, work, o.Size)
+		if err != nil {
+			return err
+		}
+		if o.Large {
+			if err := benchLargeLoad(tool, work); err != nil {
+				return err
+			}
+		}
+		fmt.Printf("\n%s\n", ratio)
+	}
+	if o.want("mirror") {
+		if err := benchMirror(tool, srv.URL, work, st.Pages); err != nil {
+			return err
+		}
+	}
+	if o.want("site") {
+		return benchSite(tool, truth, work, o.Size, o.Large)
+	}
+	return nil
 }
 
 func writeTruth(f *fakeforum.Forum, base, path string) error {
@@ -535,4 +562,119 @@ func benchMirror(tool func(string) string, site, work string, pages int) error {
 	}
 	fmt.Println()
 	return nil
+}
+
+// benchSite loads a truth into a database (no mirror needed: the site only
+// reads the database) and times pb-site on it: a full build, the search
+// index it writes, a rebuild with nothing changed, and a rebuild after one
+// post in 1% of the threads was edited, as a refresh would bring.
+func benchSite(tool func(string) string, truth, work, size string, large bool) error {
+	db := filepath.Join(work, "site.db")
+	if _, err := loadFile(tool, truth, db); err != nil {
+		return err
+	}
+	out := filepath.Join(work, "site")
+	args := []string{"-q", db, "-o", out}
+	full, err := measure(tool("pb-site"), args, nil, io.Discard)
+	if err != nil {
+		return err
+	}
+	files, siteBytes, err := countTree(out)
+	if err != nil {
+		return err
+	}
+	idxFiles, idxBytes, err := countTree(filepath.Join(out, "search"))
+	if err != nil {
+		return err
+	}
+	same, err := measure(tool("pb-site"), args, nil, io.Discard)
+	if err != nil {
+		return err
+	}
+	threads, err := editThreads(db, 100)
+	if err != nil {
+		return err
+	}
+	incr, err := measure(tool("pb-site"), args, nil, io.Discard)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("### pb-site\n\n")
+	fmt.Printf("The %s truth loaded with pb-load, then `pb-site forum.db -o site`: %d files, %s.\n\n", size, files, mb(siteBytes))
+	fmt.Printf("| build | wall | CPU | peak memory | %% of full build (wall) |\n|---|---|---|---|---|\n")
+	row := func(name string, u usage) {
+		fmt.Printf("| %s | %.1f s | %.1f s | %s | %.0f%% |\n", name, u.Wall.Seconds(), u.CPU.Seconds(), mb(u.MaxRSS), 100*u.Wall.Seconds()/full.Wall.Seconds())
+	}
+	row("full build into an empty folder", full)
+	row("rebuild, nothing changed", same)
+	row(fmt.Sprintf("rebuild after editing one post in 1%% of threads (%d)", threads), incr)
+	fmt.Printf("\nSearch index: %d files, %d bytes (%s, `site/search/`).\n\n", idxFiles, idxBytes, mb(idxBytes))
+	if large {
+		return benchLargeSite(tool, work)
+	}
+	return nil
+}
+
+// benchLargeSite reports pb-site's peak memory on the large truth.
+func benchLargeSite(tool func(string) string, work string) error {
+	forum, err := fakeforum.New(fakeforum.Config{Seed: 1, Size: "large"})
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(work, "large-site.ndjson")
+	if err := writeTruth(forum, "http://127.0.0.1:1", path); err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	db := filepath.Join(work, "large-site.db")
+	if _, err := loadFile(tool, path, db); err != nil {
+		return err
+	}
+	out := filepath.Join(work, "large-site")
+	u, err := measure(tool("pb-site"), []string{"-q", db, "-o", out}, nil, io.Discard)
+	if err != nil {
+		return err
+	}
+	st := forum.Stats()
+	fmt.Printf("Large truth (%d posts): full build %.1f s wall, %.1f s CPU, peak memory %s.\n\n", st.Posts, u.Wall.Seconds(), u.CPU.Seconds(), mb(u.MaxRSS))
+	return nil
+}
+
+// countTree counts the files under dir and their bytes.
+func countTree(dir string) (int, int64, error) {
+	var n int
+	var size int64
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n++
+		size += fi.Size()
+		return nil
+	})
+	return n, size, err
+}
+
+// editThreads appends a word to the last post of every nth thread (by id,
+// starting with the first)
+// and returns how many threads changed.
+func editThreads(path string, nth int) (int, error) {
+	db, err := driver.Open("file:" + path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	res, err := db.Exec(`UPDATE post SET message = message || ' (edited for the benchmark)'
+		WHERE id IN (SELECT max(p.id) FROM post p JOIN
+			(SELECT id, row_number() OVER (ORDER BY id) AS rn FROM thread) t ON t.id = p.thread_id
+			WHERE (t.rn - 1) % ? = 0 GROUP BY p.thread_id)`, nth)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }

@@ -130,7 +130,10 @@ func withPage(raw string, n int) string {
 	return u.String()
 }
 
+// nginxEscaper is built once: a Replacer per call cost a build per line.
+var nginxEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`)
+
 // nginxQuote quotes a string for an nginx config.
 func nginxQuote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`).Replace(s) + `"`
+	return `"` + nginxEscaper.Replace(s) + `"`
 }

@@ -63,8 +63,22 @@ func (b *builder) search() error {
 		posts = append(posts, t.Posts...)
 	}
 	sort.Slice(posts, func(i, j int) bool { return later(posts[j], posts[i]) })
-	shards := map[string]map[string][]int{}
-	var docs [][]any
+	// Postings are int32 and each chunk of documents is written as soon as
+	// it is full: on a forum of 100,000 posts the index is the build's
+	// largest structure, so it holds only what the term files still need.
+	shards := map[string]map[string][]int32{}
+	docs := make([][]any, 0, docChunk)
+	chunk := 0
+	writeDocs := func() error {
+		data, err := json.Marshal(docs)
+		if err != nil {
+			return err
+		}
+		b.out.file("search/d-"+strconv.Itoa(chunk)+".js", []byte("PBSearch.docs("+strconv.Itoa(chunk)+","+string(data)+");\n"))
+		chunk++
+		docs = docs[:0]
+		return nil
+	}
 	for n, p := range posts {
 		t := b.f.threads[p.ThreadID]
 		who := b.author(p.UserID)
@@ -74,6 +88,11 @@ func (b *builder) search() error {
 			snip = string(r[:snippetLen]) + "…"
 		}
 		docs = append(docs, []any{p.ID, b.postLink(p), t.Title, who.Name, p.Date, snip})
+		if len(docs) == docChunk {
+			if err := writeDocs(); err != nil {
+				return err
+			}
+		}
 		seen := map[string]bool{}
 		for _, w := range append(append(terms(text), terms(t.Title)...), terms(who.Name)...) {
 			if seen[w] || len([]rune(w)) > 40 {
@@ -82,9 +101,14 @@ func (b *builder) search() error {
 			seen[w] = true
 			k := shardKey(w)
 			if shards[k] == nil {
-				shards[k] = map[string][]int{}
+				shards[k] = map[string][]int32{}
 			}
-			shards[k][w] = append(shards[k][w], n)
+			shards[k][w] = append(shards[k][w], int32(n))
+		}
+	}
+	if len(docs) > 0 {
+		if err := writeDocs(); err != nil {
+			return err
 		}
 	}
 	keys := make([]string, 0, len(shards))
@@ -94,16 +118,14 @@ func (b *builder) search() error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		// encoding/json sorts map keys, so the file is deterministic.
-		enc := map[string][]int{}
-		for w, ids := range shards[k] {
-			d := make([]int, len(ids))
-			prev := 0
-			for i, id := range ids {
-				d[i] = id - prev
-				prev = id
+		// Delta-encoded in place, and the shard dropped once written.
+		enc := shards[k]
+		for _, ids := range enc {
+			for i := len(ids) - 1; i > 0; i-- {
+				ids[i] -= ids[i-1]
 			}
-			enc[w] = d
 		}
+		delete(shards, k)
 		data, err := json.Marshal(enc)
 		if err != nil {
 			return err
@@ -111,15 +133,7 @@ func (b *builder) search() error {
 		kj, _ := json.Marshal(k)
 		b.out.file("search/t-"+hex.EncodeToString([]byte(k))+".js", []byte("PBSearch.shard("+string(kj)+","+string(data)+");\n"))
 	}
-	for i := 0; i*docChunk < len(docs); i++ {
-		chunk := docs[i*docChunk : min((i+1)*docChunk, len(docs))]
-		data, err := json.Marshal(chunk)
-		if err != nil {
-			return err
-		}
-		b.out.file("search/d-"+strconv.Itoa(i)+".js", []byte("PBSearch.docs("+strconv.Itoa(i)+","+string(data)+");\n"))
-	}
-	meta, err := json.Marshal(map[string]any{"keys": keys, "docs": len(docs), "chunk": docChunk})
+	meta, err := json.Marshal(map[string]any{"keys": keys, "docs": len(posts), "chunk": docChunk})
 	if err != nil {
 		return err
 	}

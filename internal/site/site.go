@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +41,8 @@ type Options struct {
 	RedactUser       []int64 `help:"Show this member as \"a former member\" and write no profile page (repeatable)." name:"redact-user" placeholder:"ID"`
 	Progress         bool    `help:"Show progress even when stderr is not a terminal."`
 	Quiet            bool    `help:"Print no summary on stderr." short:"q"`
+	CPUProfile       string  `help:"Write a CPU profile to this file (for go tool pprof)." name:"cpuprofile" hidden:""`
+	MemProfile       string  `help:"Write a heap profile to this file at the end (for go tool pprof)." name:"memprofile" hidden:""`
 }
 
 // Version is pb's version, shown on the about page: the module version, or
@@ -69,6 +72,11 @@ func buildVersion() string {
 	return "commit " + rev + dirty
 }
 
+// memoryLimit is the soft heap limit of a build (unless GOMEMLIMIT says
+// otherwise): the issue's bound of 300 MB peak memory, less the runtime's
+// and SQLite's own.
+const memoryLimit = 240 << 20
+
 // Page sizes follow ProBoards' defaults, so ?page=N of an old URL is page N here.
 const (
 	threadsPerPage = 25
@@ -93,6 +101,26 @@ type Stats struct {
 // error) when the database or the output folder cannot be used.
 func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Options) (int, error) {
 	start := time.Now()
+	if o.CPUProfile != "" {
+		pf, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return 2, err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return 2, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if o.MemProfile != "" {
+		defer writeHeapProfile(o.MemProfile)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The forum sits in memory while its pages are rendered, and the
+		// garbage of rendering would otherwise let the heap grow to twice
+		// that: a soft limit makes the collector work harder instead.
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	if o.Images == "" {
 		o.Images = filepath.Join(filepath.Dir(o.DB), "images")
 	}
@@ -136,6 +164,15 @@ func Run(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, o Optio
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// writeHeapProfile writes the heap profile (what is in use and what was
+// allocated) to path; a failure only costs the profile.
+func writeHeapProfile(path string) {
+	if f, err := os.Create(path); err == nil {
+		pprof.Lookup("heap").WriteTo(f, 0)
+		f.Close()
+	}
 }
 
 // builder renders the pages of one forum.

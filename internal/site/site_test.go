@@ -3,6 +3,9 @@ package site
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -217,5 +220,82 @@ func TestOlderScraperDB(t *testing.T) {
 	build(t, db, out)
 	if th := read(t, filepath.Join(out, "thread/7/index.html")); !strings.Contains(th, "Walker") {
 		t.Error("thread 7 lacks its guest's post")
+	}
+}
+
+// TestSearchIndexChunks builds the index of more posts than one document
+// chunk holds and reads it back as search.js does: every post is a
+// document, in date order, and a term's delta-encoded postings lead to
+// exactly the posts that contain it.
+func TestSearchIndexChunks(t *testing.T) {
+	const n = 2*docChunk + 7
+	var sb strings.Builder
+	sb.WriteString(`{"type":"category","id":1,"name":"Main"}
+{"type":"board","id":3,"category_id":1,"name":"General","url":"http://forum.test/board/3/general"}
+{"type":"user","id":9,"name":"Ada","url":"http://forum.test/user/9"}
+{"type":"thread","id":7,"board_id":3,"title":"Hello","user_id":9,"url":"http://forum.test/thread/7/hello"}
+`)
+	want := map[int64]bool{}
+	for i := 0; i < n; i++ {
+		id := int64(1000 + i)
+		msg := "plain words"
+		if i%3 == 0 {
+			msg = "zebra crossing"
+			want[id] = true
+		}
+		// Dates run backwards against ids, so document order is not id order.
+		fmt.Fprintf(&sb, `{"type":"post","id":%d,"thread_id":7,"user_id":9,"date":%d,"message":%q}`+"\n", id, 1600000000000-int64(i)*1000, msg)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, loadForum(t, sb.String()), out)
+	script := func(path, prefix string) string {
+		s := read(t, filepath.Join(out, path))
+		if !strings.HasPrefix(s, prefix) || !strings.HasSuffix(s, ");\n") {
+			t.Fatalf("%s: %.60q", path, s)
+		}
+		return strings.TrimSuffix(strings.TrimPrefix(s, prefix), ");\n")
+	}
+	var meta struct{ Docs, Chunk int }
+	if err := json.Unmarshal([]byte(script("search/index.js", "PBSearch.meta(")), &meta); err != nil || meta.Docs != n || meta.Chunk != docChunk {
+		t.Fatalf("meta %+v, %v", meta, err)
+	}
+	var docs []int64
+	for i := 0; i*docChunk < n; i++ {
+		var chunk [][]any
+		if err := json.Unmarshal([]byte(script(fmt.Sprintf("search/d-%d.js", i), fmt.Sprintf("PBSearch.docs(%d,", i))), &chunk); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range chunk {
+			docs = append(docs, int64(d[0].(float64)))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, fmt.Sprintf("search/d-%d.js", (n+docChunk-1)/docChunk))); err == nil {
+		t.Error("a document chunk past the last")
+	}
+	if len(docs) != n {
+		t.Fatalf("%d documents, want %d", len(docs), n)
+	}
+	for i, id := range docs {
+		if id != int64(1000+n-1-i) { // oldest first
+			t.Fatalf("document %d is post %d, want %d", i, id, 1000+n-1-i)
+		}
+	}
+	var shard map[string][]int
+	if err := json.Unmarshal([]byte(script("search/t-"+hex.EncodeToString([]byte("ze"))+".js", `PBSearch.shard("ze",`)), &shard); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	doc := 0
+	for _, d := range shard["zebra"] {
+		doc += d
+		got[docs[doc]] = true
+	}
+	if len(got) != len(want) {
+		t.Fatalf("zebra: %d posts, want %d", len(got), len(want))
+	}
+	for id := range want {
+		if !got[id] {
+			t.Errorf("zebra: post %d missing", id)
+		}
 	}
 }
