@@ -18,6 +18,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+
+	"github.com/pb-archive/pb/internal/htmlx"
 )
 
 // Kind is a kind of wall. Its text names it in pb-fetch's messages and
@@ -119,7 +121,7 @@ func Missing(p Page) Wall {
 	if cascadia.Query(doc, selPasswordInput) != nil || cascadia.Query(doc, selLoginForm) != nil {
 		return Wall{Kind: Login}
 	}
-	t := strings.ToLower(visibleText(doc))
+	t := strings.ToLower(htmlx.Words(doc))
 	for _, s := range loginPhrases {
 		if strings.Contains(t, s) {
 			return Wall{Kind: Login, Phrase: s}
@@ -276,27 +278,6 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
-}
-
-// visibleText is the text of a page without its scripts and styles.
-func visibleText(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data)
-			b.WriteByte(' ')
-			return
-		case n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style"):
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
 }
 
 // head is the start of a body, where wall markers sit.
