@@ -2,9 +2,6 @@ package warc
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -74,26 +71,13 @@ func Index(files []string) ([]CDXLine, error) {
 }
 
 func indexFile(path string) ([]CDXLine, error) {
-	wf, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
-	if err != nil {
-		return nil, err
-	}
-	defer wf.Close()
 	var out []CDXLine
-	for {
-		rec, err := wf.Next()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, err)
-		}
+	err := eachRecord(path, func(rec gowarc.Record) error {
 		wr := rec.WarcRecord
 		h := wr.WarcHeader()
 		typ := wr.Type()
 		if typ != gowarc.Response && typ != gowarc.Revisit && typ != gowarc.Resource {
-			rec.Close()
-			continue
+			return nil
 		}
 		target := h.Get(gowarc.WarcTargetURI)
 		date, _ := time.Parse(time.RFC3339Nano, h.Get(gowarc.WarcDate))
@@ -121,9 +105,13 @@ func indexFile(path string) ([]CDXLine, error) {
 			f["mime"] = mimeOf(h.Get(gowarc.ContentType))
 			f["status"] = "200"
 		}
-		rec.Close()
 		out = append(out, CDXLine{Key: SURT(target), Timestamp: date.UTC().Format("20060102150405"), Fields: f})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func mimeOf(ct string) string {

@@ -48,6 +48,19 @@ func NewReader() *Reader {
 // and pb-images write files of their own at the same time). Scan every
 // file before reading them.
 func (r *Reader) Scan(path string) error {
+	return eachRecord(path, func(rec gowarc.Record) error {
+		if rec.WarcRecord.Type() == gowarc.Response {
+			r.ids[rec.WarcRecord.WarcHeader().GetId(gowarc.WarcRecordID)] = location{path, rec.Offset}
+		}
+		return nil
+	})
+}
+
+// eachRecord calls fn with every record of the WARC file at path, in
+// order, and closes each after fn. Spec violations are warnings, so files
+// of other tools read too; a record that cannot be read at all ends the
+// walk with an error naming the file and offset, as does an error of fn.
+func eachRecord(path string, fn func(gowarc.Record) error) error {
 	wf, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
 	if err != nil {
 		return err
@@ -61,10 +74,11 @@ func (r *Reader) Scan(path string) error {
 		if err != nil {
 			return fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, err)
 		}
-		if rec.WarcRecord.Type() == gowarc.Response {
-			r.ids[rec.WarcRecord.WarcHeader().GetId(gowarc.WarcRecordID)] = location{path, rec.Offset}
-		}
+		err = fn(rec)
 		rec.Close()
+		if err != nil {
+			return err
+		}
 	}
 }
 
@@ -73,32 +87,23 @@ func (r *Reader) Scan(path string) error {
 // that makes no page (a revisit of a record not found) is reported in the
 // error returned at the end, and reading goes on.
 func (r *Reader) ReadFile(path string, fn func(*Page) error) error {
-	wf, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
-	if err != nil {
-		return err
-	}
-	defer wf.Close()
 	var errs []error
-	for {
-		rec, err := wf.Next()
-		if errors.Is(err, io.EOF) {
-			return errors.Join(errs...)
-		}
-		if err != nil {
-			return errors.Join(append(errs, fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, err))...)
-		}
+	var stopped error // fn's own error, returned as it is
+	err := eachRecord(path, func(rec gowarc.Record) error {
 		p, perr := r.page(path, rec)
-		rec.Close()
 		if perr != nil {
 			errs = append(errs, fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, perr))
-			continue
+			return nil
 		}
 		if p != nil {
-			if err := fn(p); err != nil {
-				return err
-			}
+			stopped = fn(p)
 		}
+		return stopped
+	})
+	if stopped != nil {
+		return stopped
 	}
+	return errors.Join(append(errs, err)...)
 }
 
 func (r *Reader) page(path string, rec gowarc.Record) (*Page, error) {

@@ -3,7 +3,6 @@ package warc
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -58,19 +57,7 @@ type pendingRevisit struct {
 }
 
 func (r *Replay) scan(path string, ids map[string]location, revisits *[]pendingRevisit) error {
-	wf, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithSpecViolationPolicy(gowarc.ErrWarn), gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn))
-	if err != nil {
-		return err
-	}
-	defer wf.Close()
-	for {
-		rec, err := wf.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: record at offset %d: %w", path, rec.Offset, err)
-		}
+	return eachRecord(path, func(rec gowarc.Record) error {
 		h := rec.WarcRecord.WarcHeader()
 		typ := rec.WarcRecord.Type()
 		date, _ := time.Parse(time.RFC3339Nano, h.Get(gowarc.WarcDate))
@@ -84,8 +71,8 @@ func (r *Replay) scan(path string, ids map[string]location, revisits *[]pendingR
 		case gowarc.Revisit:
 			*revisits = append(*revisits, pendingRevisit{h.Get(gowarc.WarcTargetURI), h.GetId(gowarc.WarcRefersTo), e})
 		}
-		rec.Close()
-	}
+		return nil
+	})
 }
 
 // ErrNotArchived is returned for a URL the archive has no capture of.
