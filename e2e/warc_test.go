@@ -349,7 +349,8 @@ func checkWACZ(t *testing.T, dir, db string) string {
 	}
 	defer st.Close()
 	n := 0
-	for _, q := range []string{`SELECT url, name FROM board`, `SELECT url, title FROM thread`, `SELECT url, name FROM user WHERE id > 0 AND url IS NOT NULL`} {
+	// A redirect board links off the forum: it has no page to list.
+	for _, q := range []string{`SELECT url, name FROM board WHERE url IS NOT NULL`, `SELECT url, title FROM thread`, `SELECT url, name FROM user WHERE id > 0 AND url IS NOT NULL`} {
 		rows, err := st.DB.Query(q)
 		if err != nil {
 			t.Fatal(err)
