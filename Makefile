@@ -17,7 +17,8 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 vet:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
-	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" >&2; exit 1)
+	@# (not tee /dev/stderr: reopening stderr truncates a log file it points at)
+	@files=$$(gofmt -l .); test -z "$$files" || { echo "$$files" >&2; echo "gofmt: files above need formatting" >&2; exit 1; }
 
 # The browser tests need Debian's Chromium; install it when missing (as root).
 test-deps:
