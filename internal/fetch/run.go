@@ -16,6 +16,7 @@ import (
 
 	"github.com/pb-archive/pb/internal/cli"
 	"github.com/pb-archive/pb/internal/cookies"
+	"github.com/pb-archive/pb/internal/forumurl"
 	"github.com/pb-archive/pb/internal/record"
 )
 
@@ -280,10 +281,11 @@ func (l *loginOnce) at(ctx context.Context, rawURL string) error {
 	if l.site != "" {
 		rawURL = l.site
 	}
-	site, err := siteURL(rawURL)
+	u, err := forumurl.Site(rawURL)
 	if err != nil {
 		return err
 	}
+	site := u.String()
 	l.stack.Hosts.Add(site)
 	if err := l.stack.Login(ctx, site, l.email, l.password); err != nil {
 		return err
@@ -336,15 +338,6 @@ func pageRecord(req *Request, resp *Response, err error) (record.Page, Wall, str
 	wall, pageErr, detail := pageWall(req, resp, err)
 	p.Error = pageErr
 	return p, wall, detail
-}
-
-// siteURL returns the scheme and host of a URL, as "https://host/".
-func siteURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an http(s) URL like https://name.proboards.com", raw)
-	}
-	return u.Scheme + "://" + u.Host + "/", nil
 }
 
 // capitalize upper-cases the first letter of a sentence.
